@@ -1,0 +1,3 @@
+"""medloc: localize physician-reviewed health articles through gettext catalogs."""
+
+__version__ = "0.1.0"

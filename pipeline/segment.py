@@ -1,0 +1,144 @@
+"""Document -> translation units.
+
+A unit is what a translator translates at once: the title, each heading, each list item,
+each table cell, and each sentence of a paragraph. Its text is the compact tagged form of
+`pipeline.inline`, so markup and link targets never reach the catalog.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pysbd
+
+from pipeline import inline
+from pipeline.inline import Tag
+from pipeline.source import Document
+
+_KIND_OF_BLOCK = {"heading": "heading", "bullet_list": "list item", "ordered_list": "list item", "table": "table cell"}
+
+# pysbd splits a few citation and abbreviation patterns that are not sentence ends in health text.
+_NOT_A_BREAK_BEFORE = re.compile(r"^(?:[a-z]|\d{4};|\d+\(\d+\):|\d+:\d)")
+_NOT_A_BREAK_AFTER = re.compile(r"(?:\bet al\.|\b(?:eds?|vol|no|pp|ch|chap|fig|approx|ca)\.)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    msgid: str
+    tags: tuple[Tag, ...]
+    kind: str  # "title", "heading", "sentence", "list item", "table cell"
+    section: str
+    line: int
+
+    @property
+    def id(self) -> str:
+        """Stable short id of the English text, used by approvals, QA and the CLI."""
+        return unit_id(self.msgid)
+
+    def comment(self) -> str:
+        """The extracted comment translators see: what the unit is, where, and what its tags mean."""
+        where = f"{self.kind.capitalize()} in section: {self.section}" if self.section else self.kind.capitalize()
+        return "\n".join([where, *(tag.describe() for tag in self.tags)])
+
+
+def unit_id(msgid: str) -> str:
+    return hashlib.sha256(msgid.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class SegmentedBlock:
+    """A block and, for each of its parts, the units it was cut into (none if do-not-translate)."""
+
+    index: int
+    units: tuple[tuple[Unit, ...], ...]
+
+
+@dataclass(frozen=True)
+class Segmented:
+    document: Document
+    title: Unit
+    blocks: tuple[SegmentedBlock, ...]
+
+    def units(self) -> list[Unit]:
+        """Every unit in document order, duplicates included."""
+        out = [self.title]
+        for block in self.blocks:
+            for part_units in block.units:
+                out.extend(part_units)
+        return out
+
+
+def segment(document: Document) -> Segmented:
+    title_text, title_tags = inline.to_compact(inline.parse(document.meta.title))
+    title = Unit(title_text, title_tags, "title", "", document.meta.title_line)
+    section = ""
+    blocks: list[SegmentedBlock] = []
+    for index, block in enumerate(document.blocks):
+        if block.kind == "heading":
+            section = inline.to_text(inline.parse(block.parts[0].text))
+        per_part: list[tuple[Unit, ...]] = []
+        for part in block.parts:
+            if not block.translate:
+                per_part.append(())
+                continue
+            compact, tags = inline.to_compact(inline.parse(part.text))
+            if block.kind == "paragraph":
+                pieces = split_sentences(compact)
+                kind = "sentence"
+            else:
+                pieces = (compact,) if compact.strip() else ()
+                kind = _KIND_OF_BLOCK[block.kind]
+            per_part.append(tuple(Unit(*_renumber(piece, tags), kind, section, part.line) for piece in pieces))
+        blocks.append(SegmentedBlock(index, tuple(per_part)))
+    return Segmented(document, title, tuple(blocks))
+
+
+@functools.lru_cache(maxsize=65536)
+def split_sentences(compact: str) -> tuple[str, ...]:
+    """Sentences of one paragraph in compact form; never splits inside a tag pair."""
+    raw = _segmenter().segment(compact)
+    sentences: list[str] = []
+    for piece in raw:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if sentences and (_open_tags(sentences[-1]) or _NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece)):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return tuple(sentences)
+
+
+@functools.cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _open_tags(text: str) -> bool:
+    depth = 0
+    for tag in inline.tag_numbers(text):
+        if tag.endswith("/>"):
+            continue
+        depth += -1 if tag.startswith("</") else 1
+    return depth > 0
+
+
+def _renumber(piece: str, tags: tuple[Tag, ...]) -> tuple[str, tuple[Tag, ...]]:
+    """Number a sentence's tags from 1, keeping what each stands for."""
+    mapping: dict[int, int] = {}
+    own: list[Tag] = []
+
+    def replace(match: re.Match) -> str:
+        opening, closing, atom = match.groups()
+        old = int(opening or closing or atom)
+        if old not in mapping:
+            mapping[old] = len(mapping) + 1
+            original = tags[old - 1]
+            own.append(Tag(mapping[old], original.kind, original.target, original.title, original.text))
+        new = mapping[old]
+        return f"</{new}>" if closing else (f"<{new}/>" if atom else f"<{new}>")
+
+    return inline.TAG_RE.sub(replace, piece), tuple(own)
