@@ -123,6 +123,7 @@ def update_catalog(template: polib.POFile, old: polib.POFile | None, locale: str
         else:
             source = _closest(new.msgid, translated)
             if source is not None:
+                used.add(id(source))  # msgmerge keeps no obsolete copy of a fuzzy match's source
                 entry.msgstr = source.msgstr
                 entry.flags = [f for f in source.flags if f != "fuzzy"] + ["fuzzy"]
                 entry.tcomment = source.tcomment
@@ -175,6 +176,30 @@ def write_catalog(po: polib.POFile, path: Path) -> bool:
     return write_if_changed(path, render_catalog(po))
 
 
+_KEYWORD_LINE = re.compile(r'^(?:#~\s*)?(?:#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?P<body>.*)$')
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_BAD_ESCAPE = re.compile(r'\\(?![\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+
+
+def _check_strings(text: str, shown: str) -> None:
+    """polib tolerates unterminated strings and bad escapes; msgfmt does not, so neither do we."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        match = _KEYWORD_LINE.match(stripped)
+        if match is None:
+            if stripped.startswith(("msg", '"', "#~", "#|")):
+                raise MedlocError("malformed line; expected a keyword followed by a quoted string", shown, number)
+            raise MedlocError(f"unexpected text {stripped[:30]!r}", shown, number)
+        string = _STRING.match('"' + match.group("body"))
+        if string is None:
+            raise MedlocError("string is not terminated with an unescaped double quote", shown, number)
+        bad = _BAD_ESCAPE.search(string.group(1))
+        if bad:
+            raise MedlocError(f"invalid escape sequence {string.group(1)[bad.start():bad.start() + 2]!r}", shown, number)
+
+
 def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a .po/.pot file; a syntax error is a MedlocError naming the file and line."""
     shown = shown or str(path)
@@ -187,6 +212,7 @@ def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise MedlocError("catalog is not valid UTF-8; medloc catalogs use charset=UTF-8", shown, line) from None
+    _check_strings(text, shown)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:

@@ -181,7 +181,7 @@ def _match_link(source: str, start: int):
     else:
         return None
     label = source[start + 1 : i]
-    match = re.match(r'\(\s*(<[^>]*>|[^\s()]+)(?:\s+"([^"]*)")?\s*\)', source[i + 1 :])
+    match = re.match(r'\(\s*(<[^>]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+"([^"]*)")?\s*\)', source[i + 1 :])
     if not match:
         return None
     target = match.group(1).strip("<>")

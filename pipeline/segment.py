@@ -22,6 +22,7 @@ _KIND_OF_BLOCK = {"heading": "heading", "bullet_list": "list item", "ordered_lis
 
 # pysbd splits a few citation and abbreviation patterns that are not sentence ends in health text.
 _NOT_A_BREAK_BEFORE = re.compile(r"^(?:[a-z]|\d{4};|\d+\(\d+\):|\d+:\d)")
+_LEADING_CLOSE = re.compile(r"(?:\s*</\d+>)+")
 _NOT_A_BREAK_AFTER = re.compile(r"(?:\bet al\.|\b(?:eds?|vol|no|pp|ch|chap|fig|approx|ca)\.)\s*$", re.IGNORECASE)
 
 
@@ -99,17 +100,23 @@ def segment(document: Document) -> Segmented:
 @functools.lru_cache(maxsize=65536)
 def split_sentences(compact: str) -> tuple[str, ...]:
     """Sentences of one paragraph in compact form; never splits inside a tag pair."""
-    raw = _segmenter().segment(compact)
     sentences: list[str] = []
-    for piece in raw:
-        piece = piece.strip()
-        if not piece:
+    for piece in _segmenter().segment(compact):
+        if sentences and _open_tags(sentences[-1]):
+            closing = _LEADING_CLOSE.match(piece)
+            if closing and not _open_tags(sentences[-1] + closing.group(0)):
+                sentences[-1] += closing.group(0)
+                piece = piece[closing.end():]
+            else:
+                sentences[-1] += piece
+                continue
+        if not piece.strip():
             continue
-        if sentences and (_open_tags(sentences[-1]) or _NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece)):
-            sentences[-1] = f"{sentences[-1]} {piece}"
+        if sentences and (_NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece.lstrip())):
+            sentences[-1] += piece
         else:
             sentences.append(piece)
-    return tuple(sentences)
+    return tuple(sentence.strip() for sentence in sentences)
 
 
 @functools.cache

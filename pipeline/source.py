@@ -132,8 +132,7 @@ def _read_metadata(lines: list[str], shown: str) -> tuple[Metadata, int]:
     values = {key: " ".join(v.strip() for v in md.Meta.get(key, [])).strip() for key in key_lines}
     for key in REQUIRED_META:
         if not values.get(key):
-            line = key_lines.get(key, end + 1 if key not in key_lines else key_lines[key])
-            raise MedlocError(f"missing required metadata `{key.title()}:`", shown, min(line, end) or 1)
+            raise MedlocError(f"missing required metadata `{key.title()}:` in the header", shown, key_lines.get(key, 1))
     review_line = key_lines["review-date"]
     try:
         review_date = dt.date.fromisoformat(values["review-date"])
