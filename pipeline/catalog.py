@@ -14,7 +14,6 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polib
 from babel import Locale
@@ -23,10 +22,9 @@ from babel.messages.plurals import get_plural
 from pipeline.config import Config, parse_locale
 from pipeline.errors import MedlocError
 from pipeline.fsutil import write_if_changed
+from pipeline.project import Project, Step
 from pipeline.segment import Segmented
 
-if TYPE_CHECKING:
-    from pipeline.project import Project
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
 WRAP_WIDTH = 78
@@ -232,27 +230,39 @@ def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
 
 def extract(project: Project, docs: list[str]) -> list[tuple[Path, bool]]:
     """Write locales/templates/DOC.pot for each document. Returns (path, written) pairs."""
-    results = []
+    config = project.config
+    steps = []
     for doc in docs:
-        path = project.config.template_path(doc)
-        results.append((path, write_template(build_template(project.segmented(doc), project.config), path)))
-    return results
+        template = config.template_path(doc)
+        steps.append(Step(f"extract:{doc}", doc, "", (config.source_path(doc), config.pyproject, template), (template,)))
+    return project.run_steps(steps, _extract_step)
+
+
+def _extract_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
+    template = build_template(project.segmented(step.doc), project.config)
+    return [(step.outputs[0], write_template(template, step.outputs[0]))]
 
 
 def update(project: Project, docs: list[str], locales: list[str]) -> list[tuple[Path, bool]]:
     """Create or update locales/LANG/DOC.po from each document's template on disk."""
     config = project.config
-    results = []
+    steps = []
     for doc in docs:
-        template_path = config.template_path(doc)
-        if not template_path.exists():
-            raise MedlocError("no template; run `medloc extract` first", config.relative(template_path))
-        template = read_catalog(template_path, config.relative(template_path))
+        template = config.template_path(doc)
+        if not template.exists():
+            raise MedlocError("no template; run `medloc extract` first", config.relative(template))
         for locale in locales:
-            path = config.catalog_path(locale, doc)
-            old = read_catalog(path, config.relative(path)) if path.exists() else None
-            results.append((path, write_catalog(update_catalog(template, old, locale), path)))
-    return results
+            catalog = config.catalog_path(locale, doc)
+            steps.append(Step(f"update:{locale}:{doc}", doc, locale, (template, catalog, config.pyproject), (catalog,)))
+    return project.run_steps(steps, _update_step)
+
+
+def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
+    config = project.config
+    template_path, path = step.files[0], step.outputs[0]
+    template = read_catalog(template_path, config.relative(template_path))
+    old = read_catalog(path, config.relative(path)) if path.exists() else None
+    return [(path, write_catalog(update_catalog(template, old, step.locale), path))]
 
 
 def catalog_counts(po: polib.POFile) -> dict[str, int]:

@@ -15,7 +15,7 @@ from pipeline import __version__
 from pipeline.catalog import catalog_counts, extract, read_catalog, update
 from pipeline.config import load_config
 from pipeline.errors import MedlocError
-from pipeline.project import Project
+from pipeline.project import Project, default_jobs
 from pipeline.publish import publish_english
 
 DESCRIPTION = """\
@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"medloc {__version__}")
     parser.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
                         help="project folder holding pyproject.toml (default: current folder)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for large projects (default: one per CPU core)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, summary, details) in COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=details,
@@ -131,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        project = Project(load_config(args.project))
-        return COMMANDS[args.command][0](project, args)
+        project = Project(load_config(args.project), jobs=args.jobs or default_jobs())
+        code = COMMANDS[args.command][0](project, args)
+        if args.command == "build":
+            project.state.settle()
+        project.state.save()
+        return code
     except MedlocError as exc:
         print(f"medloc: {exc}", file=sys.stderr)
         return exc.exit_code

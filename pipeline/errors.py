@@ -11,7 +11,7 @@ class MedlocError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
-        super().__init__(message)
+        super().__init__(message, path, line)  # all three survive pickling to worker processes
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line

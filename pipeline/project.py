@@ -1,16 +1,30 @@
-"""The project's documents: which ones a command works on, read and segmented once per run."""
+"""The project's documents, and running a stage's steps incrementally and in parallel.
+
+A stage describes its work as `Step`s: one per document (or document and locale), each
+listing every file it reads and writes. `run_steps` skips steps whose files are exactly as
+the last run left them (see `pipeline.state`) and spreads the rest over worker processes;
+results come back in step order, so output is identical to a serial run.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
-from pipeline.config import Config
+from pipeline.config import Config, load_config
 from pipeline.errors import MedlocError
 from pipeline.segment import Segmented, segment
 from pipeline.source import read_document
+from pipeline.state import BuildState
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+PARALLEL_MIN_STEPS = 16  # below this, starting worker processes costs more than it saves
+
+Result = list[tuple[Path, bool]]  # (output path, written?)
 
 
 def check_doc_name(name: str) -> str:
@@ -20,10 +34,27 @@ def check_doc_name(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class Step:
+    key: str  # unique per stage and target, e.g. "update:es:vertebroplasty"
+    doc: str
+    locale: str
+    files: tuple[Path, ...]  # every input and output: the step is skipped while all are unchanged
+    outputs: tuple[Path, ...]
+
+
 @dataclass
 class Project:
     config: Config
+    jobs: int = 1
     _segmented: dict[str, Segmented] = field(default_factory=dict)
+    _state: BuildState | None = None
+
+    @property
+    def state(self) -> BuildState:
+        if self._state is None:
+            self._state = BuildState(self.config.build / "state.json")
+        return self._state
 
     def documents(self, names: list[str] | None = None) -> list[str]:
         """NAMES checked against source/, or every document when none are given."""
@@ -32,10 +63,9 @@ class Project:
             if not available:
                 raise MedlocError(f"no articles (*.md) in {self.config.relative(self.config.source)}/")
             return available
-        for name in names:
-            check_doc_name(name.removesuffix(".md"))
-        names = [name.removesuffix(".md") for name in names]
-        missing = [name for name in names if name not in available]
+        names = [check_doc_name(name.removesuffix(".md")) for name in names]
+        known = set(available)
+        missing = [name for name in names if name not in known]
         if missing:
             raise MedlocError(f"no such document {missing[0]!r}; documents: {', '.join(available) or '(none)'}")
         return names
@@ -56,3 +86,34 @@ class Project:
             path = self.config.source_path(name)
             self._segmented[name] = segment(read_document(path, self.config.relative(path)))
         return self._segmented[name]
+
+    def run_steps(self, steps: list[Step], work: Callable[["Project", Step], Result]) -> Result:
+        """Run WORK for each step whose files changed since the last run; in step order."""
+        todo = [step for step in steps if not self.state.fresh(step.key, list(step.files))]
+        done: dict[str, Result] = {}
+        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_STEPS:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                chunk = max(1, len(todo) // (self.jobs * 8))
+                results = pool.map(_work_in_worker, [(self.config.root, work, step) for step in todo], chunksize=chunk)
+                for step, result in zip(todo, results):
+                    done[step.key] = result
+        else:
+            for step in todo:
+                done[step.key] = work(self, step)
+        for step in todo:
+            self.state.record(step.key, list(step.files))
+        return [item for step in steps for item in done.get(step.key, [(path, False) for path in step.outputs])]
+
+
+_WORKER_PROJECTS: dict[Path, Project] = {}
+
+
+def _work_in_worker(task: tuple[Path, Callable[[Project, Step], Result], Step]) -> Result:
+    root, work, step = task
+    if root not in _WORKER_PROJECTS:
+        _WORKER_PROJECTS[root] = Project(load_config(root))
+    return work(_WORKER_PROJECTS[root], step)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,75 @@
+"""Incremental and parallel runs: skipped work, invalidation by edits, identical output."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalog import extract, update
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.project import Project
+from pipeline.state import BuildState
+
+
+@pytest.fixture(autouse=True)
+def pinned_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def many_documents(root: Path, count: int) -> None:
+    template = (root / "source" / "vertebroplasty.md").read_text()
+    for i in range(count):
+        (root / "source" / f"article{i:02}.md").write_text(
+            template.replace("Title: Vertebroplasty", f"Title: Article {i}")
+            .replace("2 months or more", f"{i + 2} months or more")
+        )
+
+
+def test_unchanged_steps_are_skipped_and_edits_invalidate_only_their_steps(project_copy):
+    project = Project(load_config(project_copy))
+    docs, locales = project.documents(), project.locales()
+    extract(project, docs)
+    update(project, docs, locales)
+    project.state.save()
+
+    again = Project(load_config(project_copy))
+    assert all(again.state.fresh(f"update:{loc}:vertebroplasty", [
+        again.config.template_path("vertebroplasty"), again.config.catalog_path(loc, "vertebroplasty"),
+        again.config.pyproject]) for loc in locales)
+
+    # A translator saves the Spanish catalog: only that step is stale.
+    es = project_copy / "locales" / "es" / "vertebroplasty.po"
+    es.write_text(es.read_text().replace('msgid "Bleeding"\nmsgstr ""', 'msgid "Bleeding"\nmsgstr "Sangrado"'))
+    stale = [loc for loc in locales if not again.state.fresh(f"update:{loc}:vertebroplasty", [
+        again.config.template_path("vertebroplasty"), again.config.catalog_path(loc, "vertebroplasty"),
+        again.config.pyproject])]
+    assert stale == ["es"]
+    update(again, docs, locales)
+    assert 'msgstr "Sangrado"' in es.read_text()
+
+
+def test_deleted_state_only_costs_time(project_copy):
+    assert main(["-C", str(project_copy), "build"]) == 0
+    before = {p: p.read_bytes() for p in (project_copy / "locales").rglob("*.po*")}
+    (project_copy / "build" / "state.json").unlink()
+    assert main(["-C", str(project_copy), "build"]) == 0
+    assert {p: p.read_bytes() for p in (project_copy / "locales").rglob("*.po*")} == before
+
+
+def test_state_with_other_version_is_ignored(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"salt": "0.0.0:", "steps": {"x": {}}}')
+    assert not BuildState(path).fresh("x", [])
+
+
+def test_parallel_output_is_identical_to_serial(project_copy, tmp_path):
+    many_documents(project_copy, 6)
+    serial = tmp_path / "serial"
+    shutil.copytree(project_copy, serial)
+    assert main(["-C", str(serial), "-j", "1", "build"]) == 0
+    assert main(["-C", str(project_copy), "-j", "2", "build"]) == 0
+    outputs = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file() and "build" not in p.parts)
+    assert len(outputs) > 40
+    for rel in outputs:
+        assert (project_copy / rel).read_bytes() == (serial / rel).read_bytes(), rel
