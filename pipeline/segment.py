@@ -92,7 +92,11 @@ def segment(document: Document) -> Segmented:
             else:
                 pieces = (compact,) if compact.strip() else ()
                 kind = _KIND_OF_BLOCK[block.kind]
-            per_part.append(tuple(Unit(*_renumber(piece, tags), kind, section, part.line) for piece in pieces))
+            units, words = [], 0
+            for piece in pieces:
+                units.append(Unit(*_renumber(piece, tags), kind, section, part.line_of_word(words)))
+                words += len(piece.split())
+            per_part.append(tuple(units))
         blocks.append(SegmentedBlock(index, tuple(per_part)))
     return Segmented(document, title, tuple(blocks))
 

@@ -46,10 +46,18 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Part:
-    """One piece of inline Markdown (a heading, list item, cell or paragraph) and its first line."""
+    """One piece of inline Markdown (a heading, list item, cell or paragraph) and its first line.
+
+    `word_lines` gives, for a paragraph, the source line of each whitespace-separated word,
+    so each sentence can point translators to the line it starts on.
+    """
 
     text: str
     line: int
+    word_lines: tuple[int, ...] = ()
+
+    def line_of_word(self, index: int) -> int:
+        return self.word_lines[min(index, len(self.word_lines) - 1)] if self.word_lines else self.line
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,8 @@ def _read_blocks(lines: list[str], start: int, shown: str) -> list[Block]:
             first = i
             while i < len(lines) and lines[i].strip() and not _starts_block(lines, i):
                 i += 1
-            block = Block("paragraph", first + 1, (Part(_collapse(" ".join(lines[first:i])), first + 1),))
+            word_lines = tuple(n + 1 for n in range(first, i) for _ in lines[n].split())
+            block = Block("paragraph", first + 1, (Part(_collapse(" ".join(lines[first:i])), first + 1, word_lines),))
         if no_translate_next:
             block = Block(block.kind, block.line, block.parts, block.level, False, block.columns, block.start)
             no_translate_next = False

@@ -60,6 +60,12 @@ def test_units_carry_section_line_and_kind_for_translators():
     assert units[1].section == ""
 
 
+def test_each_sentence_points_to_the_line_it_starts_on():
+    units = segment(doc("First sentence here. Second\nsentence runs on. Third\nsentence.\n")).units()
+    assert [(u.msgid, u.line) for u in units[1:]] == [
+        ("First sentence here.", 4), ("Second sentence runs on.", 4), ("Third sentence.", 5)]
+
+
 def test_each_sentence_numbers_its_own_tags_from_one():
     units = segment(doc("See [a](u1). Then see [b](u2) and *c*.\n")).units()
     assert [u.msgid for u in units[1:]] == ["See <1>a</1>.", "Then see <1>b</1> and <2>c</2>."]
