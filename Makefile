@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build test bench system clean
+.PHONY: all build test bench soak system clean
 
 all: build
 
@@ -22,6 +22,23 @@ build: system $(STAMP)
 
 test: system $(STAMP)
 	$(BIN)/python -m pytest
+
+# Fault injection: SIGKILL update, draft and publish at many points (MEDLOC_SOAK_KILLS per stage).
+soak: system $(STAMP)
+	$(BIN)/python -m pytest tests/soak.py -q -s
+
+# The benchmark's peers (translate-toolkit, mdpo) live in their own environment.
+PEERS       := bench/.venv-peers
+PEERS_STAMP := $(PEERS)/.installed
+
+$(PEERS_STAMP): bench/peers.txt
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install --quiet --upgrade pip
+	$(PEERS)/bin/pip install --quiet -r bench/peers.txt
+	@touch $@
+
+bench: system $(STAMP) $(PEERS_STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

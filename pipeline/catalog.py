@@ -9,6 +9,7 @@ then, so re-running on unchanged input changes no byte.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import os
@@ -102,7 +103,7 @@ def update_catalog(template: polib.POFile, old: polib.POFile | None, locale: str
     po.metadata.update(language)
     po.metadata["X-Generator"] = "medloc"
 
-    previous = list(old) + list(old.obsolete_entries()) if old is not None else []
+    previous = list(old) if old is not None else []  # a POFile lists its obsolete entries too
     exact = {(e.msgctxt, e.msgid): e for e in reversed(previous)}  # active entries win over obsolete
     translated = [e for e in previous if e.msgstr and not e.obsolete]
     used: set[int] = set()
@@ -153,8 +154,24 @@ def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | Non
 
 
 def render_catalog(po: polib.POFile) -> str:
-    text = str(po)
+    """The catalog as polib writes it, except that comment lines are never wrapped.
+
+    GNU gettext does not wrap `#` and `#.` comments either, and a wrapped medloc marker
+    line (`# medloc-draft: ...`) would no longer parse.
+    """
+    header = "".join("#\n" if not line else (f"#{line}\n" if line[:1] in ",:" else f"# {line}\n")
+                     for line in po.header.split("\n"))
+    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
+    text = header + "\n".join(_entry_text(entry, po.wrapwidth) for entry in entries)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _entry_text(entry: polib.POEntry, width: int) -> str:
+    bare = copy.copy(entry)
+    bare.tcomment = bare.comment = ""
+    comments = [("# ", entry.tcomment)] + ([] if entry.obsolete else [("#. ", entry.comment)])
+    lines = [prefix + line for prefix, text in comments if text for line in text.split("\n")]
+    return "\n".join([*lines, bare.__unicode__(width)])
 
 
 def write_template(pot: polib.POFile, path: Path) -> bool:
@@ -174,9 +191,9 @@ def write_catalog(po: polib.POFile, path: Path) -> bool:
     return write_if_changed(path, render_catalog(po))
 
 
-_KEYWORD_LINE = re.compile(r'^(?:#~\s*)?(?:#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?P<body>.*)$')
+_KEYWORD_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?P<body>.*)$')
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
-_BAD_ESCAPE = re.compile(r'\\(?![\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)')
+_ESCAPE = re.compile(r'\\(?:(?P<valid>[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)|.?)')  # one escape at a time
 
 
 def _check_strings(text: str, shown: str) -> None:
@@ -193,9 +210,9 @@ def _check_strings(text: str, shown: str) -> None:
         string = _STRING.match('"' + match.group("body"))
         if string is None:
             raise MedlocError("string is not terminated with an unescaped double quote", shown, number)
-        bad = _BAD_ESCAPE.search(string.group(1))
+        bad = next((m for m in _ESCAPE.finditer(string.group(1)) if m.group("valid") is None), None)
         if bad:
-            raise MedlocError(f"invalid escape sequence {string.group(1)[bad.start():bad.start() + 2]!r}", shown, number)
+            raise MedlocError(f"invalid escape sequence {bad.group()!r}", shown, number)
 
 
 def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
@@ -218,7 +235,9 @@ def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
         raise MedlocError(f"cannot parse catalog: {exc}", shown, int(match.group(1)) if match else None) from None
     charset = po.metadata.get("Content-Type", "")
     if charset and "charset=utf-8" not in charset.lower().replace(" ", ""):
-        raise MedlocError(f"catalog declares {charset!r}; medloc catalogs must be charset=UTF-8", shown, 1)
+        header = re.search(r'^"Content-Type:', text, re.MULTILINE)
+        line = text.count("\n", 0, header.start()) + 1 if header else 1
+        raise MedlocError(f"catalog declares {charset!r}; medloc catalogs must be charset=UTF-8", shown, line)
     seen: dict[tuple, int] = {}
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -257,12 +276,34 @@ def update(project: Project, docs: list[str], locales: list[str]) -> list[tuple[
     return project.run_steps(steps, _update_step)
 
 
+MERGE_ATTEMPTS = 3
+
+
 def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
+    """Merge the template into one catalog without overwriting a translator's concurrent save.
+
+    If the catalog on disk changed between reading and writing it (a translator saved in
+    Poedit meanwhile), merge again from what they saved; if it keeps changing, write nothing.
+    """
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
+    shown = config.relative(path)
     template = read_catalog(template_path, config.relative(template_path))
-    old = read_catalog(path, config.relative(path)) if path.exists() else None
-    return [(path, write_catalog(update_catalog(template, old, step.locale), path))]
+    for _ in range(MERGE_ATTEMPTS):
+        seen = _contents(path)
+        old = read_catalog(path, shown) if seen is not None else None
+        merged = update_catalog(template, old, step.locale)
+        if _contents(path) == seen:
+            return [(path, write_catalog(merged, path))]
+    raise MedlocError("the catalog kept changing while medloc updated it, so nothing was written; "
+                      "run `medloc update` again when editing stops", shown)
+
+
+def _contents(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def catalog_counts(po: polib.POFile) -> dict[str, int]:

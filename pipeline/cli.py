@@ -7,28 +7,46 @@ approvals, units that could not be drafted); 2 usage errors or unreadable input.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import Callable
 
 from pipeline import __version__
-from pipeline.catalog import catalog_counts, extract, read_catalog, update
+from pipeline.build import build, summary as build_summary
+from pipeline.catalog import extract, update
+from pipeline.checks import REGISTRY, load_settings, run_checks
+from pipeline.checks.report import FORMATS, render
 from pipeline.config import load_config
+from pipeline.drafts import clear_cache, draft, engine_names
 from pipeline.errors import MedlocError
+from pipeline.lock import LOCK_NAME, default_wait, project_lock
 from pipeline.project import Project, default_jobs
-from pipeline.publish import publish_english
+from pipeline.approvals import approve
+from pipeline.publish import publish
+from pipeline.review import write_packets
+from pipeline.status import as_json, as_text, document_status, stale_units
 
 DESCRIPTION = """\
 Localize physician-reviewed health articles.
 
 Articles are English Markdown files in source/. medloc cuts them into translation
-units, keeps one gettext catalog per document and locale in locales/, and publishes
-into reviewed/ only what people have approved.
+units, keeps one gettext catalog per document and locale in locales/, pre-fills empty
+units with machine drafts marked for review, and publishes into reviewed/ only what
+health-literacy reviewers have approved.
 
 The usual cycle:
-  medloc build                 extract, update catalogs, render English outputs
-  (translators edit locales/LANG/DOC.po in Poedit, Weblate or an editor)
+  medloc build                        extract, update, draft, check, publish, summary
+  (translators edit locales/LANG/DOC.po in Poedit, Weblate or an editor, clearing fuzzy)
+  medloc check -l es                  what is wrong, FILE:LINE by FILE:LINE
+  medloc review -l es DOC             review packet in build/review/es/DOC.html
+  medloc approve -l es DOC --reviewer "Name" --all
+  medloc publish                      reviewed/es/DOC.html and .txt from approved text
+  medloc status                       where every document and locale stands
 
+Exit codes: 0 success, 1 problems found (check errors, refused approvals, stale
+publications), 2 usage errors or unreadable input (FILE:LINE: error: ...).
 Settings live in [tool.medloc] of pyproject.toml. Run `medloc COMMAND --help` for details.
 """
 
@@ -54,40 +72,97 @@ def cmd_update(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_publish(project: Project, args: argparse.Namespace) -> int:
-    print("publish: English outputs -> reviewed/en/", file=sys.stderr)
-    _report(publish_english(project, project.documents(args.docs)), project)
+    print("publish: English and approved translations -> reviewed/", file=sys.stderr)
+    report = publish(project, project.documents(args.docs), project.locales(args.locale))
+    _report(report.written, project)
+    for outcome in report.outcomes:
+        kept = "; last published version kept" if outcome.status == "stale" else ""
+        reason = f" ({outcome.reason}{kept})" if outcome.reason else ""
+        print(f"  {outcome.doc} [{outcome.locale}]: {outcome.status}{reason}", file=sys.stderr)
+        if outcome.status == "stale":
+            for review, why in outcome.units:
+                print(f"    {review.unit.id} line {review.unit.line}: {why}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_review(project: Project, args: argparse.Namespace) -> int:
+    print("review: catalogs + approvals -> build/review/LANG/DOC.html", file=sys.stderr)
+    _report(write_packets(project, project.documents(args.docs), project.locales(args.locale)), project)
     return 0
+
+
+def cmd_approve(project: Project, args: argparse.Namespace) -> int:
+    docs, locales = project.documents(args.docs), project.locales(args.locale)
+    if len(docs) != 1 or not args.docs or not args.locale or len(locales) != 1:
+        raise MedlocError("approve one document in one locale: medloc approve -l LANG DOC --reviewer NAME --all")
+    if bool(args.unit) == args.all:
+        raise MedlocError("name the units to approve with --unit ID (repeat it), or approve every unit with --all")
+    outcomes = approve(project, docs[0], locales[0], args.reviewer, None if args.all else args.unit)
+    for outcome in outcomes:
+        detail = f": {outcome.reason}" if outcome.reason else ""
+        print(f"  {outcome.result:16} {outcome.unit.id} line {outcome.unit.line}{detail}", file=sys.stderr)
+    counts = {result: sum(1 for o in outcomes if o.result == result) for result in ("approved", "already approved", "refused")}
+    print(f"approve {docs[0]} [{locales[0]}]: " + ", ".join(f"{n} {result}" for result, n in counts.items()))
+    return 1 if counts["refused"] else 0
+
+
+def cmd_status(project: Project, args: argparse.Namespace) -> int:
+    statuses = [document_status(project, doc, project.locales(args.locale)) for doc in project.documents(args.docs)]
+    if args.json:
+        print(json.dumps(as_json(statuses), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(as_text(statuses))
+    return 0
+
+
+def cmd_serve(project: Project, args: argparse.Namespace) -> int:
+    from pipeline.web import serve  # Flask is loaded only for this command
+
+    docs = project.documents(args.docs) if args.docs else None
+    return serve(project.config.root, docs, project.locales(args.locale) if args.locale else None,
+                 args.host, args.port, args.token)
+
+
+def cmd_draft(project: Project, args: argparse.Namespace) -> int:
+    if args.clear_cache:
+        print(f"draft: cleared {clear_cache(project)} cached engine answer(s)", file=sys.stderr)
+    print("draft: empty units -> machine drafts (fuzzy, marked `medloc-draft`)", file=sys.stderr)
+    report = draft(project, project.documents(args.docs), project.locales(args.locale), args.engine)
+    _report(report.written, project)
+    print("\n".join(report.lines()), file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
-    docs = project.documents(args.docs)
-    locales = project.locales(args.locale)
-    steps: list[tuple[str, Callable[[], list[tuple[Path, bool]]]]] = [
-        ("extract", lambda: extract(project, docs)),
-        ("update", lambda: update(project, docs, locales)),
-        ("publish English", lambda: publish_english(project, docs)),
-    ]
-    written = 0
-    for name, step in steps:
-        print(f"{name} ...", file=sys.stderr)
-        results = step()
-        _report(results, project)
-        written += sum(1 for _, changed in results if changed)
-    print(_summary(project, docs, locales, written))
+    docs, locales = project.documents(args.docs), project.locales(args.locale)
+    written = build(project, docs, locales, lambda line: print(line, file=sys.stderr))
+    print("\n".join(build_summary(project, docs, locales, written)))
     return 0
 
 
-def _summary(project: Project, docs: list[str], locales: list[str], written: int) -> str:
-    lines = [f"medloc build: {len(docs)} document(s), {len(locales)} locale(s), {written} file(s) written"]
+def cmd_check(project: Project, args: argparse.Namespace) -> int:
+    if args.list:
+        settings = load_settings(project.config)
+        for check in REGISTRY.values():
+            print(f"{check.name:20} {settings.level(check.name):8} {check.why}")
+        return 0
+    docs, locales = project.documents(args.docs), project.locales(args.locale)
+    findings = run_checks(project, docs, locales)
+    print(render(findings, args.format))
+    stale = args.fail_on_stale and _report_stale(project, docs, locales)
+    return 1 if stale or any(f.blocking for f in findings) else 0
+
+
+def _report_stale(project: Project, docs: list[str], locales: list[str]) -> bool:
+    """Print each unit whose approval no longer matches (`FILE:LINE: stale LANG UNIT: why`)."""
+    found = False
     for doc in docs:
+        shown = project.config.relative(project.config.source_path(doc))
         for locale in locales:
-            path = project.config.catalog_path(locale, doc)
-            counts = catalog_counts(read_catalog(path, project.config.relative(path)))
-            lines.append(
-                f"  {doc} [{locale}]: {counts['total']} units, {counts['translated']} translated, "
-                f"{counts['fuzzy']} fuzzy, {counts['untranslated']} untranslated"
-            )
-    return "\n".join(lines)
+            for unit in stale_units(project, doc, locale):
+                print(f"{shown}:{unit.line}: stale {locale} {unit.id}: {unit.reason}: {unit.msgid}", file=sys.stderr)
+                found = True
+    return found
 
 
 def _add_selection(parser: argparse.ArgumentParser, locales: bool = True) -> None:
@@ -105,8 +180,74 @@ COMMANDS: dict[str, tuple[Command, str, str]] = {
     "update": (cmd_update, "create or update locales/LANG/DOC.po from the templates",
                "Merge each template into its catalogs like GNU msgmerge: translations are kept, changed\n"
                "English units become fuzzy with the previous msgid (#|), removed ones obsolete (#~)."),
-    "publish": (cmd_publish, "write reviewed/en/DOC.html and DOC.txt",
-                "Render the physician-reviewed English articles as HTML and plain text."),
+    "publish": (cmd_publish, "write reviewed/: English, approved translations, manifest.json",
+                "Render the English articles, and each translation whose every unit has a live approval\n"
+                "(approved texts only), as HTML and plain text; write reviewed/manifest.json. A translation\n"
+                "that is not fully approved keeps its last published version (stale) or stays unpublished.\n"
+                "Exit 1 when a published translation is stale (kept, but could not be re-published)."),
+    "review": (cmd_review, "write review packets build/review/LANG/DOC.html",
+               "One self-contained HTML page per document and locale: English and translation side by side,\n"
+               "changes since the last approval, draft markers, QA findings, readability."),
+    "approve": (cmd_approve, "record approvals of translated units in reviewed/approvals/",
+                "Approve units of one document in one locale. Untranslated, fuzzy and machine-draft units and\n"
+                "units with blocking QA errors are refused with the reason (exit 1)."),
+    "draft": (cmd_draft, "fill empty units with machine drafts marked for review",
+              "Fill only units with no translation, from translation memory (other catalogs of the locale)\n"
+              "or the locale's engine ([tool.medloc.engines], or --engine). Drafts are fuzzy and carry a\n"
+              "`medloc-draft: ORIGIN` comment; units a person translated or edited are never touched.\n"
+              "Engine answers are cached in build/cache/. Exit 1 when units could not be drafted\n"
+              "(engine missing or failing, or a draft that damaged tags, URLs or protected terms)."),
+    "check": (cmd_check, "run the quality checks on the catalogs (exit 1 on errors)",
+              "Check every catalog: validity (headers, msgfmt --check), tags, URLs, PMIDs, numbers and doses,\n"
+              "glossary, untranslated/fuzzy/copied units, punctuation, whitespace, length, readability.\n"
+              "Each finding is FILE:LINE: LEVEL CHECK: message, then the English and the translation.\n"
+              "Errors in fuzzy units (machine drafts) are reported as warnings: they block approval, not this\n"
+              "command. Severities: [tool.medloc.checks] severity = { CHECK = \"error\"|\"warning\"|\"off\" };\n"
+              "skip one check for one unit with the translator comment `medloc-ignore: CHECK -- reason`.\n"
+              "Exit 0: no errors; 1: errors found; 2: usage error or unreadable catalog. See docs/CHECKS.md."),
+    "status": (cmd_status, "per document and locale: translated, drafts, approved, stale, published",
+               "Counts per document and locale, stale units by id, readability and the published state."),
+    "serve": (cmd_serve, "open the review workspace in a browser (edit, QA, approve, preview)",
+              "A local web app over this project: dashboard, document view (English and translation side by\n"
+              "side, drafts, QA, diffs since approval, readability), editing units, approving under your name\n"
+              "and a preview of the published page. Same files and rules as the other commands; publishing\n"
+              "stays with `medloc publish`. Binds 127.0.0.1 by default; on any other address every request\n"
+              "needs a token (--token, or one generated and printed). Not part of `medloc build`."),
+}
+
+
+def _approve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reviewer", required=True, metavar="NAME", help="the person approving (recorded in the ledger)")
+    parser.add_argument("--unit", action="append", metavar="ID", help="unit id to approve (see the review packet); repeat")
+    parser.add_argument("--all", action="store_true", help="approve every unit that can be approved")
+
+
+def _draft_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=engine_names(), help="use this engine instead of [tool.medloc.engines]")
+    parser.add_argument("--clear-cache", action="store_true", help="forget cached engine answers, then draft")
+
+
+def _check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="human",
+                        help="human text (default), json, or github (GitHub Actions annotations)")
+    parser.add_argument("--list", action="store_true", help="list the checks with their severity and exit")
+    parser.add_argument("--fail-on-stale", action="store_true",
+                        help="also exit 1 when an approved or published translation went stale; names the units")
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--token", help="access token required on every request (default off loopback: generated)")
+
+
+# Options of single commands, beyond the document and locale selection.
+_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "approve": _approve_options,
+    "check": _check_options,
+    "draft": _draft_options,
+    "serve": _serve_options,
+    "status": lambda p: p.add_argument("--json", action="store_true", help="machine-readable output"),
 }
 
 
@@ -118,12 +259,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="project folder holding pyproject.toml (default: current folder)")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                         help="worker processes for large projects (default: one per CPU core)")
+    parser.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                        help="if another medloc run is writing the project, wait this long for it "
+                             "(default: $MEDLOC_WAIT or 5)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, summary, details) in COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=details,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        _add_selection(command, locales=name not in ("extract", "publish"))
+        _add_selection(command, locales=name != "extract")
+        if name in _OPTIONS:
+            _OPTIONS[name](command)
     return parser
+
+
+READ_ONLY = ("status", "check")  # they write no project file, so they need not wait for a writer
+UNLOCKED = (*READ_ONLY, "serve")  # serve takes the lock itself, for each write only
+
+
+def _writer_lock(project: Project, args: argparse.Namespace) -> contextlib.AbstractContextManager:
+    """The project lock (pipeline.lock) for commands that write; none for read-only ones."""
+    if args.command in UNLOCKED:
+        return contextlib.nullcontext()
+    wait = default_wait() if args.wait is None else max(0.0, args.wait)
+    return project_lock(project.config.build, wait, project.config.relative(project.config.build / LOCK_NAME))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,10 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         project = Project(load_config(args.project), jobs=args.jobs or default_jobs())
-        code = COMMANDS[args.command][0](project, args)
-        if args.command == "build":
-            project.state.settle()
-        project.state.save()
+        with _writer_lock(project, args):
+            code = COMMANDS[args.command][0](project, args)
+            if args.command == "build":
+                project.state.settle()
+            project.state.save()
         return code
     except MedlocError as exc:
         print(f"medloc: {exc}", file=sys.stderr)

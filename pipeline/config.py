@@ -6,6 +6,7 @@ pyproject.toml and the key, so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,8 @@ def load_config(root: Path | str = ".") -> Config:
     except FileNotFoundError:
         raise MedlocError("no pyproject.toml here; run medloc from the project folder", pyproject) from None
     except tomllib.TOMLDecodeError as exc:
-        raise MedlocError(f"not valid TOML: {exc}", pyproject) from None
+        at = re.search(r"at line (\d+)", str(exc))
+        raise MedlocError(f"not valid TOML: {exc}", pyproject, int(at.group(1)) if at else None) from None
     settings = data.get("tool", {}).get("medloc", {})
     where = "[tool.medloc] "
     unknown = sorted(set(settings) - set(_KEYS) - set(_STAGE_TABLES))
@@ -135,11 +137,12 @@ def load_config(root: Path | str = ".") -> Config:
             values[key] = parse(settings.get(key, default), key)
         except (ValueError, MedlocError) as exc:
             message = exc.message if isinstance(exc, MedlocError) else str(exc)
-            raise MedlocError(where + message, pyproject) from None
+            raise MedlocError(where + message, pyproject, _key_line(pyproject, key)) from None
     engines = {str(k): v for k, v in values["engines"].items()}
     for locale, engine in engines.items():
         if locale not in values["locales"]:
-            raise MedlocError(f"{where}engines: {locale!r} is not one of locales {list(values['locales'])}", pyproject)
+            raise MedlocError(f"{where}engines: {locale!r} is not one of locales {list(values['locales'])}", pyproject,
+                              _key_line(pyproject, locale))
         if not isinstance(engine, str) or not engine:
             raise MedlocError(f"{where}engines.{locale} must be an engine name, got {engine!r}", pyproject)
     extra = {}
@@ -159,6 +162,13 @@ def load_config(root: Path | str = ".") -> Config:
         bugs_address=values["bugs_address"],
         extra=extra,
     )
+
+
+def _key_line(pyproject: Path, key: str) -> int | None:
+    """The line where KEY is set in PYPROJECT (its first `KEY =`), so errors point at it."""
+    text = pyproject.read_text(encoding="utf-8")
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def section(config: Config, name: str, defaults: dict[str, Any]) -> dict[str, Any]:

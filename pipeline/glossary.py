@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.errors import MedlocError
 
 KEEP = "="
+_SPACED_LETTER = r"[0-9A-Za-z\u00c0-\u024f\u0370-\u052f\u0600-\u06ff\u1e00-\u1eff]"
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class Term:
     line: int = 0
 
     def pattern(self, text: str) -> re.Pattern:
-        return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+        """Whole-word match in scripts written with spaces; anywhere in text written without
+        (a Chinese term sits between other Chinese characters, with no word boundary)."""
+        return re.compile(rf"(?<!{_SPACED_LETTER}){re.escape(text)}(?!{_SPACED_LETTER})", re.IGNORECASE)
 
     def in_english(self, msgid: str) -> bool:
         return bool(self.pattern(self.english).search(msgid))

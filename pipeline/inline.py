@@ -293,9 +293,15 @@ def tag_numbers(text: str) -> list[str]:
 
 
 def safe_target(target: str) -> str:
-    """A link target is kept only if relative or of a safe scheme; anything else becomes '#'."""
-    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", target)
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+    """A link target is kept only if relative or of a safe scheme; anything else becomes '#'.
+
+    The scheme is read as browsers read it (WHATWG URL parsing): leading and trailing C0
+    controls and spaces are ignored and tabs and newlines anywhere are dropped, so
+    "\x01java\tscript:" is still javascript.
+    """
+    cleaned = re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$", "", re.sub(r"[\t\n\r]", "", target))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    if (scheme and scheme.group(1).lower() not in SAFE_SCHEMES) or cleaned != target.strip(" "):  # controls: refuse
         return "#"
     return target
 

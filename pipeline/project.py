@@ -13,7 +13,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from pipeline.config import Config, load_config
 from pipeline.errors import MedlocError
@@ -25,6 +25,7 @@ _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PARALLEL_MIN_STEPS = 16  # below this, starting worker processes costs more than it saves
 
 Result = list[tuple[Path, bool]]  # (output path, written?)
+R = TypeVar("R")
 
 
 def check_doc_name(name: str) -> str:
@@ -39,7 +40,7 @@ class Step:
     key: str  # unique per stage and target, e.g. "update:es:vertebroplasty"
     doc: str
     locale: str
-    files: tuple[Path, ...]  # every input and output: the step is skipped while all are unchanged
+    files: tuple[Path | str, ...]  # every input and output: the step is skipped while all are unchanged
     outputs: tuple[Path, ...]
 
 
@@ -87,19 +88,22 @@ class Project:
             self._segmented[name] = segment(read_document(path, self.config.relative(path)))
         return self._segmented[name]
 
+    def changed(self, steps: list[Step]) -> list[Step]:
+        """The steps whose files differ from what the last run left."""
+        return [step for step in steps if not self.state.fresh(step.key, list(step.files))]
+
+    def map_steps(self, steps: list[Step], work: Callable[["Project", Step], R]) -> list[R]:
+        """WORK for each of STEPS, in worker processes when there are enough; results in step order."""
+        if self.jobs > 1 and len(steps) >= PARALLEL_MIN_STEPS:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                chunk = max(1, len(steps) // (self.jobs * 8))
+                return list(pool.map(_work_in_worker, [(self.config.root, work, step) for step in steps], chunksize=chunk))
+        return [work(self, step) for step in steps]
+
     def run_steps(self, steps: list[Step], work: Callable[["Project", Step], Result]) -> Result:
         """Run WORK for each step whose files changed since the last run; in step order."""
-        todo = [step for step in steps if not self.state.fresh(step.key, list(step.files))]
-        done: dict[str, Result] = {}
-        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_STEPS:
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                chunk = max(1, len(todo) // (self.jobs * 8))
-                results = pool.map(_work_in_worker, [(self.config.root, work, step) for step in todo], chunksize=chunk)
-                for step, result in zip(todo, results):
-                    done[step.key] = result
-        else:
-            for step in todo:
-                done[step.key] = work(self, step)
+        todo = self.changed(steps)
+        done = dict(zip((step.key for step in todo), self.map_steps(todo, work)))
         for step in todo:
             self.state.record(step.key, list(step.files))
         return [item for step in steps for item in done.get(step.key, [(path, False) for path in step.outputs])]
@@ -108,7 +112,7 @@ class Project:
 _WORKER_PROJECTS: dict[Path, Project] = {}
 
 
-def _work_in_worker(task: tuple[Path, Callable[[Project, Step], Result], Step]) -> Result:
+def _work_in_worker(task: tuple[Path, Callable[[Project, Step], R], Step]) -> R:
     root, work, step = task
     if root not in _WORKER_PROJECTS:
         _WORKER_PROJECTS[root] = Project(load_config(root))

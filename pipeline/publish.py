@@ -24,13 +24,15 @@ import datetime as dt
 import json
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
-from pipeline.approvals import UnitReview, review_units
+from pipeline import inline
+from pipeline.approvals import Approval, UnitReview, now_utc, review_units
 from pipeline.config import SOURCE_LANGUAGE
 from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes, write_if_changed
@@ -58,7 +60,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(outcome.status == "current" for outcome in self.outcomes)
+        """False when a published translation is stale: readers see outdated text until re-approval.
+
+        A translation never published yet is work in progress, not a failure of publishing.
+        """
+        return not any(outcome.status == "stale" for outcome in self.outcomes)
 
 
 def unapproved(reviews: list[UnitReview]) -> list[tuple[UnitReview, str]]:
@@ -85,34 +91,32 @@ def published_entry(project: Project, doc: str, locale: str) -> dict[str, Any] |
 
 
 def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
-    """Publish English and every approved translation of DOCS in LOCALES; update the manifest."""
+    """Publish English and every approved translation of DOCS in LOCALES; update the manifest.
+
+    Manifest entries of documents and locales not selected are kept as they were.
+    """
     config = project.config
     manifest = read_manifest(project)
     report = Report()
     reviews = {(doc, locale): review_units(project, doc, locale) for doc in docs for locale in locales}
     ready = {key for key, units in reviews.items() if units and not unapproved(units)}
+    languages = {doc: _languages(project, doc, ready, manifest) for doc in docs}
     for doc in docs:
-        old = manifest["documents"].get(doc, {}).get("locales", {})
-        shown = [SOURCE_LANGUAGE] + [loc for loc in config.locales
-                                     if (doc, loc) in ready or old.get(loc, {}).get("status") in ("current", "stale")]
-        alternates = tuple((bcp47(loc), f"../{loc}/{doc}.html") for loc in shown) if len(shown) > 1 else ()
-        names = {bcp47(loc): _own_name(loc) for loc in shown}
         segmented = project.segmented(doc)
-        page = english_page(segmented, alternates, names)
+        page = english_page(segmented, *_alternates(doc, languages[doc]))
         for suffix, text in ((".html", render_html(segmented, page)), (".txt", render_text(segmented, page))):
             path = config.reviewed / SOURCE_LANGUAGE / f"{doc}{suffix}"
             report.written.append((path, write_if_changed(path, text)))
-        entries = dict(old)
-        entries[SOURCE_LANGUAGE] = _entry("current", segmented, "")
+        entries = {locale: _UNPUBLISHED for locale in config.locales}  # not selected, never published
+        entries.update(manifest["documents"].get(doc, {}).get("locales", {}))
+        entries[SOURCE_LANGUAGE] = _entry(segmented, "")
         for locale in locales:
             units = reviews[(doc, locale)]
             if (doc, locale) in ready:
-                live = [r.live for r in units]
-                entries[locale] = _entry("current", segmented, max(a.date for a in live))
-                report.outcomes.append(Outcome(doc, locale, "current"))
-                continue
-            entries[locale] = outcome_entry = _not_ready(old.get(locale), units)
-            report.outcomes.append(Outcome(doc, locale, outcome_entry["status"], outcome_entry["reason"],
+                entries[locale] = _entry(segmented, max(r.live.date for r in units))
+            else:
+                entries[locale] = _not_ready(entries.get(locale), units)
+            report.outcomes.append(Outcome(doc, locale, entries[locale]["status"], entries[locale]["reason"],
                                            tuple(unapproved(units))))
         manifest["documents"][doc] = {
             "english_review_date": segmented.document.meta.review_date.isoformat(),
@@ -120,32 +124,81 @@ def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
             "source_sha256": segmented.document.digest,
         }
     for locale in locales:
-        files = {}
+        files: dict[str, bytes] = {}
         for doc in docs:
-            if (doc, locale) not in ready:
-                continue
-            segmented = project.segmented(doc)
-            live = [r.live for r in reviews[(doc, locale)]]
-            approved = {a.msgid: a.msgstr for a in live}
-            doc_shown = [SOURCE_LANGUAGE] + [loc for loc in config.locales if (doc, loc) in ready or
-                         manifest["documents"][doc]["locales"].get(loc, {}).get("status") in ("current", "stale")]
-            page = localized_page(
-                segmented, locale, dt.date.fromisoformat(max(a.date for a in live)),
-                sorted({a.reviewer for a in live}),
-                tuple((bcp47(loc), f"../{loc}/{doc}.html") for loc in doc_shown),
-                {bcp47(loc): _own_name(loc) for loc in doc_shown},
-            )
-
-            def translate(unit, approved=approved):
-                return approved[unit.msgid]
-
-            files[f"{doc}.html"] = render_html(segmented, page, translate).encode("utf-8")
-            files[f"{doc}.txt"] = render_text(segmented, page, translate).encode("utf-8")
+            if (doc, locale) in ready:
+                files.update(_render_translation(project, doc, locale, reviews[(doc, locale)], languages[doc]))
         report.written.extend(swap_in(config.reviewed / locale, files))
     text = json.dumps({"documents": manifest["documents"], "format": 1}, ensure_ascii=False, indent=2, sort_keys=True)
     path = config.reviewed / MANIFEST
     report.written.append((path, write_if_changed(path, text + "\n")))
     return report
+
+
+def _languages(project: Project, doc: str, ready: set[tuple[str, str]], manifest: dict[str, Any]) -> list[str]:
+    """English and every locale that will have a published version of DOC after this run."""
+    old = manifest["documents"].get(doc, {}).get("locales", {})
+    return [SOURCE_LANGUAGE] + [
+        locale for locale in project.config.locales
+        if (doc, locale) in ready or old.get(locale, {}).get("status") in ("current", "stale")
+    ]
+
+
+def _alternates(doc: str, languages: list[str]) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """hreflang links between the language versions (none while English is alone), and their names."""
+    if len(languages) < 2:
+        return (), {}
+    return (tuple((bcp47(loc), f"../{loc}/{doc}.html") for loc in languages),
+            {bcp47(loc): _own_name(loc) for loc in languages})
+
+
+def _translated_page(project: Project, doc: str, locale: str, live: list[Approval], languages: list[str]):
+    """The page frame of a translation: approval date and reviewers from LIVE, links to LANGUAGES."""
+    approved_on = dt.date.fromisoformat(max(a.date for a in live) if live else now_utc()[:10])
+    return localized_page(project.segmented(doc), locale, approved_on, sorted({a.reviewer for a in live}),
+                          *_alternates(doc, languages))
+
+
+def _render_translation(project: Project, doc: str, locale: str, units: list[UnitReview],
+                        languages: list[str]) -> dict[str, bytes]:
+    """DOC.html and DOC.txt of LOCALE from the approved texts only."""
+    segmented = project.segmented(doc)
+    live = [r.live for r in units]
+    approved = {a.msgid: a.msgstr for a in live}
+    page = _translated_page(project, doc, locale, live, languages)
+
+    def translate(unit) -> str:
+        return approved[unit.msgid]
+
+    return {
+        f"{doc}.html": render_html(segmented, page, translate).encode("utf-8"),
+        f"{doc}.txt": render_text(segmented, page, translate).encode("utf-8"),
+    }
+
+
+def preview_html(project: Project, doc: str, locale: str) -> tuple[str, list[tuple[UnitReview, str]]]:
+    """DOC in LOCALE as `publish` would render it now, and the units that still lack a live approval.
+
+    Approved units show their approved text; the others their current translation, or the
+    English while they have none (or its markup does not match). With every unit approved the
+    HTML is byte for byte what `publish` writes. For the web workspace's preview; writes nothing.
+    """
+    config = project.config
+    units = review_units(project, doc, locale)
+    ready = {(doc, loc) for loc in config.locales
+             if loc == locale or not unapproved(review_units(project, doc, loc))}
+    languages = _languages(project, doc, ready, read_manifest(project))
+    texts = {r.unit.msgid: r.live.msgstr if r.live else _usable(r) for r in units}
+    page = _translated_page(project, doc, locale, [r.live for r in units if r.live], languages)
+    return render_html(project.segmented(doc), page, lambda unit: texts[unit.msgid]), unapproved(units)
+
+
+def _usable(review: UnitReview) -> str:
+    try:
+        inline.from_compact(review.msgstr, review.unit.tags)
+    except inline.MarkupError:
+        return review.unit.msgid
+    return review.msgstr or review.unit.msgid
 
 
 def _own_name(locale: str) -> str:
@@ -154,14 +207,19 @@ def _own_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _entry(status: str, segmented, approved: str, reason: str = "", stale: tuple[str, ...] = ()) -> dict[str, Any]:
+_UNPUBLISHED: dict[str, Any] = {"approved": None, "english_review_date": None, "reason": "not published yet",
+                                "source_sha256": None, "stale_units": [], "status": "unpublished"}
+
+
+def _entry(segmented, approved: str) -> dict[str, Any]:
+    """A current publication: it reflects today's English source."""
     return {
         "approved": approved or None,
         "english_review_date": segmented.document.meta.review_date.isoformat(),
-        "reason": reason,
+        "reason": "",
         "source_sha256": segmented.document.digest,
-        "stale_units": list(stale),
-        "status": status,
+        "stale_units": [],
+        "status": "current",
     }
 
 
@@ -172,11 +230,12 @@ def _not_ready(previous: dict[str, Any] | None, units: list[UnitReview]) -> dict
     reflects; otherwise it is unpublished.
     """
     missing = unapproved(units)
-    reason = f"{len(missing)} of {len(units)} units have no live approval"
+    kinds = Counter("changed since approval" if r.stale_reason() else r.state for r, _ in missing)
+    detail = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    reason = f"{len(missing)} of {len(units)} units have no live approval: {detail}"
     if previous and previous.get("status") in ("current", "stale"):
         return {**previous, "reason": reason, "stale_units": [r.unit.id for r, _ in missing], "status": "stale"}
-    return {"approved": None, "english_review_date": None, "reason": reason, "source_sha256": None,
-            "stale_units": [], "status": "unpublished"}
+    return {**_UNPUBLISHED, "reason": reason}
 
 
 def swap_in(folder: Path, files: dict[str, bytes]) -> list[tuple[Path, bool]]:

@@ -9,6 +9,7 @@ Jinja2 template with autoescaping on.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -16,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import jinja2
-from babel.dates import format_skeleton
+from babel import Locale
+from babel.dates import format_date, format_skeleton
 from markupsafe import Markup
 from wcwidth import wcswidth
 
 from pipeline import inline
+from pipeline.labels import labels_for
 from pipeline.segment import Segmented, Unit
 from pipeline.source import Block, Part
 
@@ -53,6 +56,45 @@ def english_page(segmented: Segmented, alternates: tuple[tuple[str, str], ...] =
     return Page(footer=tuple(footer), alternates=alternates, language_names=names or {})
 
 
+def bcp47(locale: str) -> str:
+    """gettext `zh_Hans` -> BCP 47 `zh-Hans`, as HTML `lang` and `hreflang` want it."""
+    return locale.replace("_", "-")
+
+
+_NO_SPACE_BETWEEN_SENTENCES = ("zh", "ja")
+
+
+def localized_page(segmented: Segmented, locale: str, approved_on: dt.date, reviewers: list[str],
+                   alternates: tuple[tuple[str, str], ...] = (), names: dict[str, str] | None = None) -> Page:
+    """The frame of a translated page: target-language labels, Babel dates, lang/dir, credits.
+
+    It states the English review date the translation reflects, who reviewed the English,
+    when the translation was approved and by whom.
+    """
+    meta = segmented.document.meta
+    babel_locale = Locale.parse(locale)
+    _, labels = labels_for(locale)
+    footer = [(labels["english_review_date"], format_date(meta.review_date, "long", locale=babel_locale))]
+    if meta.updated_by:
+        footer.append((labels["english_reviewed_by"], meta.updated_by))
+    if meta.also_reviewed_by:
+        footer.append((labels["also_reviewed_by"], meta.also_reviewed_by))
+    footer.append((labels["translation_approved"], format_date(approved_on, "long", locale=babel_locale)))
+    if reviewers:
+        footer.append((labels["translation_reviewed_by"], ", ".join(reviewers)))
+    if meta.source_url:
+        footer.append((labels["source"], meta.source_url))
+    return Page(
+        lang=bcp47(locale),
+        direction=babel_locale.text_direction,
+        footer=tuple(footer),
+        alternates=alternates,
+        language_names=names or {},
+        languages_label=labels["other_languages"],
+        sentence_separator="" if babel_locale.language in _NO_SPACE_BETWEEN_SENTENCES else " ",
+    )
+
+
 # ---------------------------------------------------------------- shared walk
 
 
@@ -74,12 +116,16 @@ def _title_nodes(segmented: Segmented, translate: Translate | None):
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def environment(trim: bool = False) -> jinja2.Environment:
+    """Jinja2 for medloc's templates: autoescaping always on, undefined names are errors.
+    TRIM drops the whitespace around block tags (review packets); article pages keep it."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        trim_blocks=trim,
+        lstrip_blocks=trim,
     )
 
 
@@ -93,7 +139,7 @@ def render_html(segmented: Segmented, page: Page, translate: Translate | None = 
         ]
         body.append(_block_html(block, parts))
     title = _title_nodes(segmented, translate)
-    return _environment().get_template("article.html.j2").render(
+    return environment().get_template("article.html.j2").render(
         page=page,
         title_text=inline.to_text(title),
         title_html=Markup(inline.to_html(title)),

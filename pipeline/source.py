@@ -32,6 +32,12 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _BULLET = re.compile(r"^([-*+])[ \t]+(.*)$")
 _ORDERED = re.compile(r"^(\d{1,9})[.)][ \t]+(.*)$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Longer lines and paragraphs are refused: sentence splitting takes time quadratic in a
+# paragraph's length (seconds at 200 000 characters), and no readable article needs them.
+MAX_CHARS = 20_000
+# Control characters (other than tab and line ends) are never meant in an article, and
+# browsers drop some of them from URLs: "\x01javascript:" would pass as a relative link.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,17 @@ def parse_document(data: bytes, name: str, shown: str) -> Document:
         line = data[: exc.start].count(b"\n") + 1
         raise MedlocError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", shown, line) from None
     text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise MedlocError("the file is empty; an article starts with `Title:` and `Review-Date:` lines", shown, 1)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_CHARS:
+            raise MedlocError(f"line of {len(line)} characters; lines are limited to {MAX_CHARS} (break it up)",
+                              shown, number)
+        control = _CONTROL.search(line)
+        if control:
+            raise MedlocError(f"control character U+{ord(control.group()):04X} in column {control.start() + 1}; "
+                              "articles must be plain text", shown, number)
     meta, body_start = _read_metadata(lines, shown)
     blocks = _read_blocks(lines, body_start, shown)
     if not any(block.translate for block in blocks):
@@ -201,6 +217,9 @@ def _read_blocks(lines: list[str], start: int, shown: str) -> list[Block]:
             first = i
             while i < len(lines) and lines[i].strip() and not _starts_block(lines, i):
                 i += 1
+            if sum(len(lines[n]) for n in range(first, i)) > MAX_CHARS:
+                raise MedlocError(f"paragraph longer than {MAX_CHARS} characters; split it into shorter ones",
+                                  shown, first + 1)
             word_lines = tuple(n + 1 for n in range(first, i) for _ in lines[n].split())
             block = Block("paragraph", first + 1, (Part(_collapse(" ".join(lines[first:i])), first + 1, word_lines),))
         if no_translate_next:

@@ -11,8 +11,11 @@ read it.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import json
 from pathlib import Path
+from typing import Any, Callable
 
 from pipeline import __version__
 from pipeline.fsutil import write_if_changed
@@ -20,41 +23,73 @@ from pipeline.fsutil import write_if_changed
 Fingerprint = tuple[int, int]
 
 
-def fingerprint(path: Path) -> Fingerprint | None:
+def fingerprint(path: Path | str) -> Fingerprint | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
         return None
     return stat.st_size, stat.st_mtime_ns
 
 
 class BuildState:
+    """Per step: a digest of its files' fingerprints, and optionally a small JSON result."""
+
     def __init__(self, path: Path, salt: str = ""):
         self.path = path
         self.salt = f"{__version__}:{salt}"
-        self._steps: dict[str, dict[str, list | None]] = {}
-        self._seen: dict[str, list[Path]] = {}
+        self._steps: dict[str, str] = {}
+        self._data: dict[str, Any] = {}
+        self._seen: dict[str, list[Path | str]] = {}
+        self._fresh: set[str] = set()  # steps found unchanged in this run
+        self._touched: set[str] = set()  # files of the steps that ran in this run
         self._dirty = False
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("salt") == self.salt:
-                self._steps = data.get("steps", {})
-        except (FileNotFoundError, ValueError, AttributeError):
+                self._steps, self._data = data["steps"], data["data"]
+        except (FileNotFoundError, ValueError, AttributeError, KeyError, TypeError):
             pass
 
-    def _prints(self, files: list[Path]) -> dict[str, list | None]:
-        return {str(p): (list(fp) if (fp := fingerprint(p)) else None) for p in files}
+    @staticmethod
+    def _digest(files: list[Path | str]) -> str:
+        prints = [(str(p), fingerprint(p)) for p in files]
+        return hashlib.blake2b(repr(prints).encode("utf-8"), digest_size=12).hexdigest()
 
-    def fresh(self, key: str, files: list[Path]) -> bool:
+    def fresh(self, key: str, files: list[Path | str]) -> bool:
         """True if FILES (a step's inputs and outputs) are exactly as the step left them."""
         self._seen[key] = files
         recorded = self._steps.get(key)
-        return recorded is not None and recorded == self._prints(files)
+        fresh = recorded is not None and recorded == self._digest(files)
+        if fresh:
+            self._fresh.add(key)
+        return fresh
 
-    def record(self, key: str, files: list[Path]) -> None:
+    def record(self, key: str, files: list[Path | str], data: Any = None) -> None:
         self._seen[key] = files
-        self._steps[key] = self._prints(files)
+        self._fresh.discard(key)
+        self._touched.update(map(str, files))
+        self._steps[key] = self._digest(files)
+        if data is not None:
+            self._data[key] = data
         self._dirty = True
+
+    def data(self, key: str) -> Any:
+        return self._data.get(key)
+
+    def forget(self, key: str) -> None:
+        """The step did not reach its result (e.g. an engine was missing): do it again next run."""
+        self._seen.pop(key, None)
+        if self._steps.pop(key, None) is not None:
+            self._data.pop(key, None)
+            self._dirty = True
+
+    def memo(self, key: str, files: list[Path | str], compute: Callable[[], Any]) -> Any:
+        """COMPUTE()'s JSON-able result, recomputed only when FILES changed."""
+        if self.fresh(key, files) and key in self._data:
+            return self._data[key]
+        value = compute()
+        self.record(key, files, value)
+        return value
 
     def settle(self) -> None:
         """Re-record every step of this run after the whole build.
@@ -63,11 +98,13 @@ class BuildState:
         is a fixed point (update of an up-to-date catalog changes nothing), so after a full
         build every step's current files are what that step would produce.
         """
+        touched = set(self._touched)
         for key, files in self._seen.items():
-            self.record(key, files)
+            if key not in self._fresh or not touched.isdisjoint(map(str, files)):
+                self.record(key, files)
 
     def save(self) -> None:
         if self._dirty:
-            text = json.dumps({"salt": self.salt, "steps": self._steps}, sort_keys=True, separators=(",", ":"))
-            write_if_changed(self.path, text + "\n")
+            state = {"salt": self.salt, "steps": self._steps, "data": self._data}
+            write_if_changed(self.path, json.dumps(state, sort_keys=True, separators=(",", ":")) + "\n")
             self._dirty = False

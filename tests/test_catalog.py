@@ -92,6 +92,10 @@ def test_update_keeps_marks_fuzzy_obsoletes_and_revives():
     assert result["Nerve injuries"][3] is True  # removed -> obsolete, translation kept
     assert merged.find("Nerve injuries", include_obsolete_entries=True).tcomment == "checked with Dr. Ruiz"
     assert result["Infection after the surgery"][3] is True
+    every = [e.msgid for e in merged]
+    assert len(every) == len(set(every))  # each entry once, obsolete ones included
+    again = update_catalog(template_of(NEW_BODY), merged, "es")
+    assert render_catalog(again) == render_catalog(merged)
 
 
 @needs_gettext

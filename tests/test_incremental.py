@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 
 from pipeline.catalog import extract, update
@@ -40,7 +41,10 @@ def test_unchanged_steps_are_skipped_and_edits_invalidate_only_their_steps(proje
 
     # A translator saves the Spanish catalog: only that step is stale.
     es = project_copy / "locales" / "es" / "vertebroplasty.po"
-    es.write_text(es.read_text().replace('msgid "Bleeding"\nmsgstr ""', 'msgid "Bleeding"\nmsgstr "Sangrado"'))
+    catalog = polib.pofile(str(es))
+    catalog.find("Bleeding").msgstr = "Sangrado"
+    catalog.find("Bleeding").flags = []
+    catalog.save(str(es))
     stale = [loc for loc in locales if not again.state.fresh(f"update:{loc}:vertebroplasty", [
         again.config.template_path("vertebroplasty"), again.config.catalog_path(loc, "vertebroplasty"),
         again.config.pyproject])]

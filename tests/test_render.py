@@ -1,13 +1,12 @@
 """Rendering: English outputs, identity-catalog equivalence, escaping, display-width wrapping."""
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 
-from pipeline.render import Page, english_page, render_html, render_text, wrap
+from pipeline.render import english_page, render_html, render_text, wrap
 from pipeline.segment import segment
 from pipeline.source import parse_document, read_document
 

@@ -1,0 +1,141 @@
+"""What the benchmark runs in each medloc subprocess.
+
+    driver.py cli [MEDLOC ARGS...]      the medloc command line, with the `instant` engine registered
+    driver.py translate PROJECT         fill every unit of every catalog (a stand-in for translators)
+    driver.py approve PROJECT           approve every unit through pipeline.approvals
+    driver.py commands                  JSON: the CLI's commands, and whether it takes --jobs
+
+Environment: MEDLOC_BENCH_CALLS=FILE makes `cli` write the instant engine's calls and units
+there as JSON; MEDLOC_BENCH_PROFILE=FILE runs the command under cProfile and saves the stats.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+ENGINES: list = []  # every instant engine created in this process
+
+
+def _register_instant() -> bool:
+    """Make `instant` an engine name; False when this tree has no drafts registry yet."""
+    try:
+        from pipeline import drafts
+        from pipeline.drafts import instant
+    except ImportError:
+        return False
+
+    def create(locale: str, settings: dict):
+        engine = instant.create(locale, settings)
+        ENGINES.append(engine)
+        return engine
+
+    drafts.ENGINES["instant"] = create
+    return True
+
+
+def run_cli(argv: list[str]) -> int:
+    from pipeline import cli
+
+    has_drafts = _register_instant()
+    if "draft" in argv and "draft" not in cli.COMMANDS:
+        if not has_drafts:
+            print("medloc draft is not available in this tree (no pipeline.drafts)", file=sys.stderr)
+            return 3
+        return _draft_without_cli(argv)
+    return cli.main(argv)
+
+
+def _draft_without_cli(argv: list[str]) -> int:
+    """`medloc draft` before the CLI has the command: call the stage the command would call."""
+    from pipeline.config import load_config
+    from pipeline.drafts import draft
+    from pipeline.project import Project
+
+    root = Path(argv[argv.index("-C") + 1]) if "-C" in argv else Path(".")
+    engine = argv[argv.index("--engine") + 1] if "--engine" in argv else None
+    project = Project(load_config(root))
+    report = draft(project, project.documents(), project.locales(None), engine)
+    print(f"draft (stage function, no CLI command yet): {report.drafted}, {len(report.failed)} failed", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def translate(root: Path) -> int:
+    """Give every active unit a translator's text: marked English, no fuzzy flag, no draft marker."""
+    from pipeline.catalog import read_catalog, write_catalog
+    from pipeline.config import load_config
+
+    config = load_config(root)
+    for path in sorted(config.locales_dir.glob("*/*.po")):
+        po = read_catalog(path)
+        locale = path.parent.name
+        for entry in po:
+            if entry.obsolete:
+                continue
+            entry.msgstr = f"«{locale}» {entry.msgid}"
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.tcomment = "\n".join(line for line in (entry.tcomment or "").split("\n")
+                                       if not line.startswith("medloc-"))
+        write_catalog(po, path)
+    return 0
+
+
+def approve_all(root: Path) -> int:
+    from pipeline.approvals import approve
+    from pipeline.config import load_config
+    from pipeline.project import Project
+
+    project = Project(load_config(root))
+    counts: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for doc in project.documents():
+        for locale in project.locales(None):
+            for outcome in approve(project, doc, locale, "Bench Reviewer", None):
+                counts[outcome.result] = counts.get(outcome.result, 0) + 1
+                if outcome.reason and outcome.result == "refused":
+                    reasons[outcome.reason[:80]] = reasons.get(outcome.reason[:80], 0) + 1
+    print(json.dumps({"outcomes": counts, "refusals": reasons}))
+    return 1 if counts.get("refused") else 0
+
+
+def commands() -> int:
+    from pipeline import cli
+
+    print(json.dumps({"commands": sorted(cli.COMMANDS), "jobs": "--jobs" in cli.build_parser().format_help()}))
+    return 0
+
+
+def _write_calls() -> None:
+    target = os.environ.get("MEDLOC_BENCH_CALLS")
+    if target:
+        Path(target).write_text(json.dumps({"calls": sum(e.calls for e in ENGINES),
+                                            "units": sum(e.units for e in ENGINES)}))
+
+
+def main(argv: list[str]) -> int:
+    actions: dict[str, Callable[[], int]] = {
+        "cli": lambda: run_cli(argv[1:]),
+        "translate": lambda: translate(Path(argv[1])),
+        "approve": lambda: approve_all(Path(argv[1])),
+        "commands": commands,
+    }
+    action = actions[argv[0]]
+    profile_to = os.environ.get("MEDLOC_BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_to else None
+    try:
+        if profiler is not None:
+            return profiler.runcall(action)
+        return action()
+    finally:
+        if profiler is not None:
+            profiler.dump_stats(profile_to)
+        _write_calls()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,164 @@
+"""`medloc build`, the main job: every stage in order, each redoing only what changed.
+
+Extract and update skip their steps through `Project.run_steps`. Drafting, checking and
+publishing are run here on just the catalogs and documents whose files changed since the
+last build (`pipeline.state`); the explicit commands `medloc draft`, `check` and `publish`
+always look at everything. A no-op build therefore only compares file fingerprints, and a
+build after an edit costs what the edit touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Callable
+
+from pipeline.approvals import ledger_path
+from pipeline.catalog import catalog_counts, extract, read_catalog, update
+from pipeline.checks import check_catalog, load_settings
+from pipeline.checks.report import by_check
+from pipeline.config import SOURCE_LANGUAGE
+from pipeline.drafts import draft
+from pipeline.glossary import glossary_path, load_glossary
+from pipeline.project import Project, Step
+from pipeline.publish import MANIFEST, publish
+
+Say = Callable[[str], None]
+Written = list[tuple[Path, bool]]
+
+
+def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
+    """Run every stage on DOCS x LOCALES; SAY receives progress lines. Returns files (path, written?)."""
+    written: Written = []
+    for name, stage in (("extract", lambda: extract(project, docs)),
+                        ("update", lambda: update(project, docs, locales)),
+                        ("draft", lambda: _draft(project, docs, locales, say)),
+                        ("check", lambda: _check(project, docs, locales, say)),
+                        ("publish", lambda: _publish(project, docs, locales))):
+        say(f"{name} ...")
+        results = stage()
+        for path, changed in results:
+            if changed:
+                say(f"  wrote     {project.config.relative(path)}")
+        written += results
+    return written
+
+
+def _catalog_steps(project: Project, stage: str, docs: list[str], locales: list[str]) -> list[Step]:
+    """One step per catalog; it depends on the catalog, the locale's glossary and the settings.
+
+    Paths are plain strings built from one folder per locale: a no-op build of thousands of
+    catalogs spends its time on these lists and their stat() calls.
+    """
+    config = project.config
+    pyproject = str(config.pyproject)
+    steps = []
+    for locale in locales:
+        folder, terms = _folder(config.catalog_path(locale, "x")), str(glossary_path(config.locales_dir, locale))
+        steps += [Step(f"{stage}:{locale}:{doc}", doc, locale, (f"{folder}/{doc}.po", terms, pyproject), ())
+                  for doc in docs]
+    return steps
+
+
+def _folder(example: Path) -> str:
+    """The folder of a per-document path (e.g. a catalog), as a string prefix."""
+    return str(example.parent)
+
+
+def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
+    """Draft only catalogs that changed; a catalog left with undrafted units is tried again next build."""
+    todo = project.changed(_catalog_steps(project, "draft", docs, locales))
+    by_locale: dict[str, list[str]] = defaultdict(list)
+    for step in todo:
+        by_locale[step.locale].append(step.doc)
+    written: Written = []
+    failed: set[str] = set()
+    for locale, locale_docs in by_locale.items():
+        report = draft(project, locale_docs, [locale])
+        for line in report.lines():
+            say(line)
+        written += report.written
+        failed |= {line.split(": unit ", 1)[0] for line in report.failed}
+    for step in todo:
+        if project.config.relative(Path(step.files[0])) in failed:
+            project.state.forget(step.key)
+        else:
+            project.state.record(step.key, list(step.files))
+    if not todo:
+        say("  no catalog changed")
+    return written
+
+
+def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
+    """Check changed catalogs (in parallel); report those, and totals over every catalog. Writes nothing."""
+    steps = _catalog_steps(project, "check", docs, locales)
+    todo = project.changed(steps)
+    for step, (lines, counts) in zip(todo, project.map_steps(todo, _check_one)):
+        if lines:
+            say(lines)
+        project.state.record(step.key, list(step.files), counts)
+    totals: Counter = Counter()
+    for step in steps:
+        totals.update(project.state.data(step.key) or {})
+    say(f"  {len(todo)} of {len(steps)} catalog(s) checked; in all: {totals['errors']} error(s), "
+        f"{totals['warnings']} warning(s), {totals['draft_errors']} error(s) in fuzzy units, "
+        f"{totals['suppressed']} suppressed")
+    return []
+
+
+def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int]]:
+    config = project.config
+    path, terms = Path(step.files[0]), Path(step.files[1])
+    shown = config.relative(path)
+    glossary = load_glossary(terms, config.relative(terms))
+    findings = check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config))
+    active = [f for f in findings if f.suppressed is None]
+    counts = {
+        "errors": sum(1 for f in active if f.blocking),
+        "draft_errors": sum(1 for f in active if f.blocks_approval and not f.blocking),
+        "suppressed": len(findings) - len(active),
+    }
+    counts["warnings"] = len(active) - counts["errors"] - counts["draft_errors"]
+    return by_check([dataclasses.replace(f, path=shown) for f in findings]), counts
+
+
+def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
+    """Publish the documents any of whose inputs or outputs changed."""
+    config = project.config
+    shared = [str(config.pyproject), str(config.reviewed / MANIFEST)]
+    source = _folder(config.source_path("x"))
+    folders = [(str(config.reviewed / locale), _folder(config.catalog_path(locale, "x")),
+                _folder(ledger_path(project, locale, "x")), str(glossary_path(config.locales_dir, locale)))
+               for locale in (SOURCE_LANGUAGE, *locales)]
+    steps = []
+    for doc in docs:
+        files = [f"{source}/{doc}.md", *shared]
+        for index, (published, catalogs, ledgers, terms) in enumerate(folders):
+            files += [f"{published}/{doc}.html", f"{published}/{doc}.txt"]
+            if index:
+                files += [f"{catalogs}/{doc}.po", f"{ledgers}/{doc}.jsonl", terms]
+        steps.append(Step(f"publish:{doc}", doc, "", tuple(files), ()))
+    todo = project.changed(steps)
+    if not todo:
+        return []
+    written = publish(project, [step.doc for step in todo], locales).written
+    for step in todo:
+        project.state.record(step.key, list(step.files))
+    return written
+
+
+def summary(project: Project, docs: list[str], locales: list[str], written: Written) -> list[str]:
+    """Units by state per locale, over all documents (counts remembered per catalog fingerprint)."""
+    changed = sum(1 for _, was_written in written if was_written)
+    lines = [f"medloc build: {len(docs)} document(s), {len(locales)} locale(s), {changed} file(s) written"]
+    for locale in locales:
+        totals: Counter = Counter()
+        for doc in docs:
+            path = project.config.catalog_path(locale, doc)
+            totals.update(project.state.memo(f"counts:{locale}:{doc}", [path],
+                                             lambda: catalog_counts(read_catalog(path, project.config.relative(path)))))
+        label = docs[0] if len(docs) == 1 else f"{len(docs)} documents"
+        lines.append(f"  {label} [{locale}]: {totals['total']} units, {totals['translated']} translated, "
+                     f"{totals['fuzzy']} fuzzy, {totals['untranslated']} untranslated")
+    return lines

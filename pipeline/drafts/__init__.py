@@ -1,0 +1,261 @@
+"""Machine drafts: fill every empty unit of a catalog with the best draft available, marked for review.
+
+For each empty unit, in order: an identical English unit a translator already translated
+in another catalog of the locale (translation memory), a close one at or above
+`memory_threshold`, else the locale's engine (`[tool.medloc.engines]`, or `--engine`).
+Engine answers are cached on disk, so drafting again makes no engine call. Units a person
+translated or edited, fuzzy or not, are never touched: only an empty msgstr is filled.
+
+Every draft is fuzzy and carries `medloc-draft: ORIGIN; sha=...` (see pipeline.markers),
+plus `medloc-warning: glossary: ...` when a required glossary term is missing. A draft
+whose inline tags, URLs, numbers with units or do-not-translate terms did not survive is
+discarded and reported, never written. A catalog is re-read right before writing and
+drafts go only into units still empty then, so a translator's concurrent edit is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from pipeline.catalog import read_catalog, render_catalog
+from pipeline.config import section
+from pipeline.drafts import apertium
+from pipeline.drafts.cache import DraftCache
+from pipeline.drafts.engine import Engine, EngineError, EngineUnavailable, batches
+from pipeline.drafts.memory import TranslationMemory
+from pipeline.drafts.progress import Progress
+from pipeline.drafts.protect import protect, restore
+from pipeline.errors import MedlocError
+from pipeline.fsutil import write_if_changed
+from pipeline.glossary import Term, glossary_path, load_glossary, terms_in
+from pipeline.inline import MarkupError, Tag, from_compact
+from pipeline.markers import mark_draft
+from pipeline.segment import unit_id
+
+if TYPE_CHECKING:
+    from pipeline.project import Project
+
+DEFAULTS = {
+    "cache": "build/cache/drafts.sqlite3",  # relative to the project root
+    "timeout": 30.0,  # seconds per engine request (or Apertium process)
+    "retries": 3,  # retries of a request after 429, 5xx, connection errors and timeouts
+    "backoff": 1.0,  # seconds before the first retry; doubles each time
+    "batch_units": 50,  # units per engine request
+    "memory_threshold": 0.9,  # similarity for close translation-memory matches; above 1 turns them off
+    "libre_url": "",  # LibreTranslate server, e.g. "http://localhost:5000/"; empty: the public one
+    "deepl_free": True,  # DeepL free API (api-free.deepl.com) rather than Pro
+    "microsoft_region": "",
+    "apertium_modes": {},  # locale -> Apertium mode, when the default eng-ISO3 is not right
+}
+
+ONLINE = ("google", "deepl", "microsoft", "libre", "mymemory")  # the keys of online.SPECS
+
+
+def _online(name: str, locale: str, settings: dict) -> Engine:
+    """Imported on first use: deep-translator and requests cost a tenth of a second at start-up."""
+    from pipeline.drafts import online
+
+    return online.create(name, locale, settings)
+
+
+ENGINES: dict[str, Callable[[str, dict], Engine]] = {
+    "apertium": apertium.create,
+    **{name: partial(_online, name) for name in ONLINE},
+}
+NO_ENGINE = ("none", "memory-only")  # none: leave units empty; memory-only: translation memory only
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    origin: str
+    warnings: list[str]
+
+
+@dataclass
+class DraftReport:
+    written: list[tuple[Path, bool]] = field(default_factory=list)
+    drafted: dict[str, int] = field(default_factory=dict)  # origin (engine, or "memory") -> units
+    failed: list[str] = field(default_factory=list)  # "catalog: unit id "English...": reason"
+    notes: list[str] = field(default_factory=list)  # engines that could not run, conflicts
+    engine_calls: int = 0
+
+    def count(self, origin: str) -> None:
+        key = "memory" if origin.startswith("memory ") else origin
+        self.drafted[key] = self.drafted.get(key, 0) + 1
+
+    def lines(self, limit: int = 20) -> list[str]:
+        """What to tell the user: notes, undrafted units (the first LIMIT), totals."""
+        out = [f"  note: {note}" for note in self.notes]
+        out += [f"  not drafted: {line}" for line in self.failed[:limit]]
+        if len(self.failed) > limit:
+            out.append(f"  not drafted: ... and {len(self.failed) - limit} more unit(s)")
+        origins = ", ".join(f"{origin}: {count}" for origin, count in sorted(self.drafted.items()))
+        out.append(f"  drafted {sum(self.drafted.values())} unit(s){f' ({origins})' if origins else ''}, "
+                   f"{len(self.failed)} not drafted, {self.engine_calls} engine call(s)")
+        return out
+
+
+def engine_names() -> list[str]:
+    return [*ENGINES, *NO_ENGINE]
+
+
+def clear_cache(project: Project) -> int:
+    settings = section(project.config, "drafts", DEFAULTS)
+    cache = DraftCache(project.config.root / settings["cache"])
+    try:
+        return cache.clear()
+    finally:
+        cache.close()
+
+
+def draft(project: Project, docs: list[str], locales: list[str], engine_override: str | None = None,
+          progress: Progress | None = None) -> DraftReport:
+    """Draft the empty units of each catalog of DOCS x LOCALES; see the module docstring."""
+    config = project.config
+    settings = section(config, "drafts", DEFAULTS)
+    if engine_override is not None and engine_override not in engine_names():
+        raise MedlocError(f"unknown engine {engine_override!r}; engines: {', '.join(engine_names())}")
+    report = DraftReport()
+    cache = DraftCache(config.root / settings["cache"])
+    try:
+        for locale in locales:
+            _draft_locale(project, docs, locale, engine_override or config.engine_for(locale),
+                          settings, cache, progress or Progress(), report)
+    finally:
+        cache.close()
+    return report
+
+
+def _draft_locale(project: Project, docs: list[str], locale: str, name: str, settings: dict,
+                  cache: DraftCache, progress: Progress, report: DraftReport) -> None:
+    config = project.config
+    if name == "none":
+        return
+    if name not in engine_names():
+        raise MedlocError(f"[tool.medloc.engines] {locale} = {name!r} is not an engine; engines: "
+                          f"{', '.join(engine_names())}", config.pyproject)
+    gpath = glossary_path(config.locales_dir, locale)
+    glossary = load_glossary(gpath, config.relative(gpath))
+    memory: TranslationMemory | None = None  # loaded, like the engine, only once a unit needs it
+    engine: Engine | None = None
+    stopped = ""  # why the engine is not drafting: unavailable here, or failed earlier in this run
+    for doc in docs:
+        path = config.catalog_path(locale, doc)
+        shown = config.relative(path)
+        if not path.exists():
+            report.notes.append(f"{shown}: no catalog; run `medloc update` first")
+            continue
+        empty = [e for e in read_catalog(path, shown) if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural]
+        if not empty:
+            report.written.append((path, False))
+            continue
+        units = {unit.msgid: unit.tags for unit in project.segmented(doc).units()}
+        empty = [e for e in empty if e.msgid in units]  # others wait for `medloc update`
+        memory = memory or TranslationMemory.load(config, locale, settings["memory_threshold"])
+        drafts: dict[str, Draft] = {}
+        for entry in empty:
+            match = memory.lookup(entry.msgid, units[entry.msgid], shown)
+            if match is not None and _fits(match.msgstr, units[entry.msgid]):
+                found = match.warnings() + _glossary_warnings(glossary, entry.msgid, match.msgstr)
+                drafts[entry.msgid] = Draft(match.msgstr, match.origin, found)
+        rest = [e.msgid for e in empty if e.msgid not in drafts]
+        if rest and name in ENGINES and engine is None and not stopped:
+            try:
+                engine = ENGINES[name](locale, settings)
+            except EngineUnavailable as exc:
+                report.notes.append(f"{locale}: {exc}; units without a translation-memory match stay empty")
+                stopped = f"{name} is not available here (see note)"
+        if rest and stopped:
+            report.failed += [_unit_line(shown, msgid, stopped) for msgid in rest]
+        elif rest and engine is not None:
+            failure = _engine_drafts(engine, rest, units, glossary, cache, progress, f"{locale}/{doc}", drafts, report, shown)
+            if failure:
+                report.notes.append(f"{locale}: {failure}; stopped drafting with it, drafts so far are saved")
+                stopped = f"{name} failed (see note)"
+        report.written.append((path, _apply(path, shown, drafts, report)))
+    if engine is not None:
+        report.engine_calls += engine.calls
+
+
+def _engine_drafts(engine: Engine, msgids: list[str], units: dict[str, tuple[Tag, ...]], glossary: list[Term],
+                   cache: DraftCache, progress: Progress, label: str, drafts: dict[str, Draft],
+                   report: DraftReport, shown: str) -> str:
+    """Draft MSGIDS with ENGINE into DRAFTS (cache first). Returns why the engine failed, or ""."""
+    keep = [term for term in glossary if term.keep]
+    protected = {msgid: protect(msgid, terms_in(keep, msgid)) for msgid in msgids}
+    sources = list(dict.fromkeys(p.text for p in protected.values()))
+    answers = cache.get_many(engine.cache_key, engine.pair, sources)
+    missing = [text for text in sources if text not in answers]
+    sendable = [text for text in missing if len(text) <= engine.max_chars]
+    failure = ""
+    progress.start(label, len(sendable))
+    for batch in batches(sendable, engine.max_units, engine.max_chars):
+        try:
+            got = dict(zip(batch, engine.translate(batch)))
+        except EngineError as exc:
+            failure = str(exc)
+            break
+        cache.put_many(engine.cache_key, engine.pair, got)
+        answers.update(got)
+        progress.advance(len(batch))
+    progress.finish()
+    for msgid in msgids:
+        source = protected[msgid].text
+        if source not in answers:
+            reason = f"{engine.name} failed (see note)" if failure else \
+                f"longer than the {engine.max_chars} characters {engine.name} takes in one request"
+            report.failed.append(_unit_line(shown, msgid, reason))
+            continue
+        text, problems = restore(answers[source], protected[msgid], units[msgid])
+        if problems:
+            report.failed.append(_unit_line(shown, msgid, f"{engine.name} draft discarded: {'; '.join(problems)}"))
+            continue
+        drafts[msgid] = Draft(text, engine.origin, _glossary_warnings(glossary, msgid, text))
+    return failure
+
+
+def _fits(text: str, tags: tuple[Tag, ...]) -> bool:
+    try:
+        from_compact(text, tags)
+    except MarkupError:
+        return False
+    return True
+
+
+def _glossary_warnings(glossary: list[Term], msgid: str, text: str) -> list[str]:
+    return [f'glossary: "{term.english}" should be translated "{term.target}"'
+            for term in terms_in(glossary, msgid) if not term.keep and not term.in_translation(text)]
+
+
+def _unit_line(shown: str, msgid: str, reason: str) -> str:
+    english = msgid if len(msgid) <= 50 else msgid[:47] + "..."
+    return f"{shown}: unit {unit_id(msgid)} {english!r}: {reason}"
+
+
+def _apply(path: Path, shown: str, drafts: dict[str, Draft], report: DraftReport) -> bool:
+    """Write DRAFTS into the units of PATH that are empty now; keep whatever else changed meanwhile."""
+    if not drafts:
+        return False
+    for _ in range(3):
+        before = path.read_bytes()
+        po = read_catalog(path, shown)
+        filled = [(entry, drafts[entry.msgid]) for entry in po
+                  if entry.msgid in drafts and not entry.obsolete and not entry.msgstr and not entry.msgid_plural]
+        for entry, found in filled:
+            entry.msgstr = found.text
+            mark_draft(entry, found.origin, found.warnings)
+        if path.read_bytes() != before:
+            continue
+        for _, found in filled:
+            report.count(found.origin)
+        if len(filled) < len(drafts):
+            report.notes.append(f"{shown}: {len(drafts) - len(filled)} unit(s) were translated or changed "
+                                "while drafting; their drafts were not written")
+        return bool(filled) and write_if_changed(path, render_catalog(po))
+    raise MedlocError("the catalog kept changing while medloc drafted it; drafts are cached, "
+                      "so run `medloc draft` again when editing stops", shown)
+

@@ -1,0 +1,73 @@
+"""Engine answers on disk, so a second `medloc draft` makes no engine call at all.
+
+An SQLite file (default `build/cache/drafts.sqlite3`, git-ignored) keyed by engine,
+language pair and the protected English text. SQLite commits are atomic, so a crash or
+Ctrl-C loses at most the batch in flight, never the file. Only engine output is stored:
+no API key, no URL with a key in it, no error text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    engine TEXT NOT NULL,
+    pair TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (engine, pair, source)
+)
+"""
+
+
+class DraftCache:
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute(_SCHEMA)
+        return self._db
+
+    def get_many(self, engine: str, pair: str, texts: list[str]) -> dict[str, str]:
+        """The cached answers among TEXTS (reads nothing if the cache file does not exist yet)."""
+        if self._db is None and not self.path.exists():
+            return {}
+        db = self._connect()
+        found: dict[str, str] = {}
+        for text in dict.fromkeys(texts):
+            row = db.execute("SELECT target FROM drafts WHERE engine=? AND pair=? AND source=?", (engine, pair, text)).fetchone()
+            if row is not None:
+                found[text] = row[0]
+        return found
+
+    def put_many(self, engine: str, pair: str, answers: dict[str, str]) -> None:
+        """Store one batch of answers in a single transaction."""
+        if not answers:
+            return
+        with self._connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO drafts (engine, pair, source, target) VALUES (?, ?, ?, ?)",
+                [(engine, pair, source, target) for source, target in answers.items()],
+            )
+
+    def clear(self) -> int:
+        """Forget every cached answer; returns how many there were."""
+        if not self.path.exists():
+            return 0
+        db = self._connect()
+        count = db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+        with db:
+            db.execute("DELETE FROM drafts")
+        db.execute("VACUUM")
+        return count
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

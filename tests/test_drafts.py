@@ -1,0 +1,266 @@
+"""Drafting: protection, translation memory, Apertium end to end, never touching human work."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import polib
+import pytest
+
+import pipeline.drafts as drafts
+from drafts_helpers import clear_drafts, active, catalog, run, set_engine
+from pipeline.drafts.apertium import installed_modes
+from pipeline.drafts.engine import batches
+from pipeline.drafts.progress import Progress
+from pipeline.drafts.protect import protect, restore
+from pipeline.glossary import Term
+from pipeline.inline import parse, tag_numbers, to_compact
+from pipeline.markers import draft_marker, entry_state, warnings
+
+HAVE_APERTIUM = "eng-spa" in installed_modes()
+needs_apertium = pytest.mark.skipif(not HAVE_APERTIUM, reason="apertium eng-spa is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _no_drafts_yet(request):
+    """The repository's catalogs hold drafts from `medloc build`; these tests start before them."""
+    if "project_copy" in request.fixturenames:
+        clear_drafts(request.getfixturevalue("project_copy"))
+
+
+# ---------------------------------------------------------------- protect
+
+
+def test_protect_replaces_urls_units_and_kept_terms_and_restore_puts_them_back():
+    msgid, tags = to_compact(parse("Take **5 mg** of warfarin daily; see https://example.org/a?b=1 or <2/>."))
+    keep = [Term("warfarin", "warfarin", True)]
+    protected = protect(msgid, keep)
+    for original in ("5 mg", "warfarin", "https://example.org/a?b=1"):
+        assert original not in protected.text
+        assert original in protected.slots.values()
+    assert tag_numbers(msgid) == [t for t in tag_numbers(protected.text) if t in tag_numbers(msgid)]
+    # an engine that reorders words but keeps every placeholder
+    reordered = " ".join(reversed(protected.text.split(" ")))
+    text, problems = restore(reordered, protected, tags)
+    assert problems == []
+    for original in ("5 mg", "warfarin", "https://example.org/a?b=1", "<1>", "</1>"):
+        assert original in text
+
+
+@pytest.mark.parametrize("damage", [
+    lambda s: s.replace("<1>", "< 1 >"),  # spaces inside a tag
+    lambda s: s.replace("</1>", ""),  # a lost closing tag
+    lambda s: re.sub(r"<(\d+)/>", "", s, count=1),  # a lost placeholder
+    lambda s: s + " <3/>",  # a duplicated placeholder
+    lambda s: s.replace("<1>", "<7>"),  # a renumbered tag
+])
+def test_restore_discards_any_damage(damage):
+    msgid, tags = to_compact(parse("See the **leaflet** at https://example.org/x and take 10 mL."))
+    protected = protect(msgid, [])
+    assert len(protected.slots) == 2
+    text, problems = restore(damage(protected.text), protected, tags)
+    assert text == "" and problems
+
+
+def test_protect_leaves_plain_numbers_and_words_alone():
+    protected = protect("1 in 3 people have 2 children at home.", [])
+    assert protected.slots == {}
+    assert protected.text == "1 in 3 people have 2 children at home."
+
+
+def test_restore_collapses_the_gap_an_engine_leaves_for_a_dropped_word():
+    protected = protect("If you have <1>pain</1>.", [])
+    assert restore("Si  tienes <1>dolor</1>. ", protected)[0] == "Si tienes <1>dolor</1>."
+
+
+def test_batches_respect_unit_and_character_limits():
+    texts = [f"unit {i} " + "x" * (i % 7) for i in range(23)]
+    groups = list(batches(texts, 5, 40))
+    assert [t for g in groups for t in g] == texts
+    assert all(len(g) <= 5 and sum(len(t) + 1 for t in g) <= 40 for g in groups)
+
+
+# ---------------------------------------------------------------- stage with a scripted engine
+
+
+@dataclass
+class ScriptedEngine:
+    """A stand-in engine (the stage is under test here): upper-cases text, may run a side effect."""
+
+    side_effect: object = None
+    name: str = "scripted"
+    origin: str = "scripted 1.0"
+    cache_key: str = "scripted 1.0"
+    pair: str = "en-es"
+    max_units: int = 100
+    max_chars: int = 100_000
+    calls: int = 0
+
+    def translate(self, texts):
+        self.calls += 1
+        if self.side_effect:
+            self.side_effect()
+        return [re.sub(r"[a-z]+", lambda m: m.group(0).upper(), text) for text in texts]
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    engine = ScriptedEngine()
+    monkeypatch.setitem(drafts.ENGINES, "scripted", lambda locale, settings: engine)
+    monkeypatch.setattr(drafts, "engine_names", lambda: ["scripted", "none", "memory-only"])
+    return engine
+
+
+def _prefill(root, translations: dict[int, tuple[str, bool]]):
+    """Give entries (by index) a human translation, fuzzy or not; returns their msgids."""
+    po = catalog(root)
+    entries = active(po)
+    for index, (text, fuzzy) in translations.items():
+        entries[index].msgstr = text
+        if fuzzy:
+            entries[index].flags.append("fuzzy")
+    po.save()
+    return [entries[i].msgid for i in translations]
+
+
+def test_human_translations_are_never_touched(project_copy, scripted):
+    ids = _prefill(project_copy, {0: ("Vertebroplastia", False), 3: ("Descripción vieja", True)})
+    assert run(project_copy, "draft", "-l", "es", "--engine", "scripted") == 0
+    by_id = {e.msgid: e for e in active(catalog(project_copy))}
+    assert by_id[ids[0]].msgstr == "Vertebroplastia" and not by_id[ids[0]].tcomment
+    assert by_id[ids[1]].msgstr == "Descripción vieja" and draft_marker(by_id[ids[1]]) is None
+    for msgid, entry in by_id.items():
+        if msgid not in ids:
+            assert entry_state(entry) == "machine-draft"
+            assert draft_marker(entry).origin == "scripted 1.0"
+
+
+def test_concurrent_edit_is_kept(project_copy, scripted):
+    path = project_copy / "locales" / "es" / "vertebroplasty.po"
+    target = active(catalog(project_copy))[5].msgid
+
+    def translator_saves():
+        po = polib.pofile(str(path))
+        next(e for e in po if e.msgid == target).msgstr = "Traducción de una persona"
+        po.save()
+
+    scripted.side_effect = translator_saves
+    assert run(project_copy, "draft", "-l", "es", "--engine", "scripted") == 0
+    entries = active(catalog(project_copy))
+    edited = next(e for e in entries if e.msgid == target)
+    assert edited.msgstr == "Traducción de una persona" and draft_marker(edited) is None
+    assert all(e.msgstr for e in entries)
+    assert sum(1 for e in entries if draft_marker(e)) == len(entries) - 1
+
+
+def test_translation_memory_exact_and_close_matches(project_copy, scripted):
+    units = [e.msgid for e in active(catalog(project_copy))]
+    exact, close = units[4], units[5]
+    altered = close.replace(".", " today.")  # close to the English of `close`
+    other = polib.POFile()
+    other.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    other.append(polib.POEntry(msgid=exact, msgstr="Traducción humana exacta"))
+    other.append(polib.POEntry(msgid=altered, msgstr="Traducción humana parecida"))
+    other.append(polib.POEntry(msgid=units[6], msgstr="Un borrador", flags=["fuzzy"]))  # not memory
+    other.save(str(project_copy / "locales" / "es" / "other.po"))
+    assert run(project_copy, "draft", "-l", "es", "vertebroplasty", "--engine", "scripted") == 0
+    by_id = {e.msgid: e for e in active(catalog(project_copy))}
+    assert by_id[exact].msgstr == "Traducción humana exacta"
+    assert draft_marker(by_id[exact]).origin == "memory 100% locales/es/other.po"
+    assert by_id[close].msgstr == "Traducción humana parecida"
+    assert re.fullmatch(r"memory 9\d% locales/es/other\.po", draft_marker(by_id[close]).origin)
+    assert any(w.startswith("memory 9") for w in warnings(by_id[close]))
+    assert draft_marker(by_id[units[6]]).origin == "scripted 1.0"
+
+
+def test_none_engine_leaves_units_empty(project_copy):
+    before = (project_copy / "locales" / "vi" / "vertebroplasty.po").read_bytes()
+    assert run(project_copy, "draft", "-l", "vi") == 0
+    assert (project_copy / "locales" / "vi" / "vertebroplasty.po").read_bytes() == before
+
+
+def test_unknown_engine_is_a_usage_error(project_copy):
+    set_engine(project_copy, "es", "babelfish")
+    assert run(project_copy, "draft", "-l", "es") == 2
+
+
+# ---------------------------------------------------------------- Apertium
+
+
+@needs_apertium
+def test_apertium_drafts_every_unit_and_second_run_changes_nothing(project_copy, capsys):
+    assert run(project_copy, "draft", "-l", "es") == 0
+    path = project_copy / "locales" / "es" / "vertebroplasty.po"
+    po = catalog(project_copy)
+    for entry in active(po):
+        assert entry.msgstr and entry_state(entry) == "machine-draft"
+        assert re.fullmatch(r"apertium eng-spa \S+", draft_marker(entry).origin)
+        assert sorted(tag_numbers(entry.msgstr)) == sorted(tag_numbers(entry.msgid))
+    first = capsys.readouterr().err
+    assert "0 engine call(s)" not in first
+    data, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    assert run(project_copy, "draft", "-l", "es") == 0
+    assert path.read_bytes() == data and path.stat().st_mtime_ns == mtime
+    assert "0 engine call(s)" in capsys.readouterr().err
+
+
+@needs_apertium
+def test_apertium_batch_translates_like_single_units(project_copy):
+    from pipeline.drafts.apertium import create
+    engine = create("es", dict(drafts.DEFAULTS))
+    units = [e.msgid for e in active(catalog(project_copy))][:12]
+    batch = engine.translate(units)
+    assert engine.calls == 1
+    assert batch == [engine.translate([unit])[0] for unit in units]
+
+
+@needs_apertium
+def test_glossary_terms_kept_and_required_terms_warned(project_copy):
+    (project_copy / "locales" / "es" / "glossary.tsv").write_text(
+        "# english\ttarget\tnote\nVertebroplasty\t=\tprocedure name\nanesthesia\tanestesiología\ttest term\n",
+        encoding="utf-8")
+    assert run(project_copy, "draft", "-l", "es") == 0
+    for entry in active(catalog(project_copy)):
+        if re.search(r"(?i)\bvertebroplasty\b", entry.msgid):
+            assert "Vertebroplasty" in entry.msgstr or "vertebroplasty" in entry.msgstr
+        expected = ['glossary: "anesthesia" should be translated "anestesiología"'] \
+            if re.search(r"(?i)\banesthesia\b", entry.msgid) and "anestesiología" not in entry.msgstr else []
+        assert warnings(entry) == expected
+
+
+def test_missing_apertium_is_reported_and_build_still_succeeds(project_copy, monkeypatch, capsys):
+    monkeypatch.setattr("pipeline.drafts.apertium.installed_modes", lambda: [])  # as on a machine without it
+    assert run(project_copy, "build") == 0
+    assert "Apertium is not installed" in capsys.readouterr().err
+    assert not any(entry.msgstr for entry in active(catalog(project_copy)))
+    assert run(project_copy, "draft", "-l", "es") == 1
+
+
+# ---------------------------------------------------------------- progress
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_on_a_terminal_plain_lines_otherwise(tty):
+    stream = _Stream(tty)
+    progress = Progress(stream)
+    progress.start("es/doc", 4)
+    progress.advance(2)
+    progress.advance(2)
+    progress.finish()
+    out = stream.getvalue()
+    if tty:
+        assert "\r" in out and "[###############---------------] 2/4" in out and out.endswith("4/4\n")
+    else:
+        assert "\r" not in out and out.splitlines() == [
+            "  es/doc: 2/4 units sent to the engine", "  es/doc: 4/4 units sent to the engine"]
