@@ -10,6 +10,7 @@ build after an edit costs what the edit touched.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable
@@ -37,10 +38,12 @@ def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Wr
                         ("check", lambda: _check(project, docs, locales, say)),
                         ("publish", lambda: _publish(project, docs, locales))):
         say(f"{name} ...")
+        started = time.perf_counter()
         results = stage()
         for path, changed in results:
             if changed:
                 say(f"  wrote     {project.config.relative(path)}")
+        say(f"  {name} took {time.perf_counter() - started:.1f} s")
         written += results
     return written
 

@@ -196,8 +196,19 @@ _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _ESCAPE = re.compile(r'\\(?:(?P<valid>[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)|.?)')  # one escape at a time
 
 
+_VALID_LINES = re.compile(
+    r'(?:[ \t]*(?:(?:#(?![~|])[^\n]*|(?:#~\|?[ \t]*|#\|[ \t]*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?'
+    r'[ \t]*"(?:[^"\\\n]|\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*")[ \t]*)?\r?\n)*')
+
+
 def _check_strings(text: str, shown: str) -> None:
-    """polib tolerates unterminated strings and bad escapes; msgfmt does not, so neither do we."""
+    """polib tolerates unterminated strings and bad escapes; msgfmt does not, so neither do we.
+
+    One regular expression accepts a well-formed file in a single pass; only a file it refuses
+    is read again line by line, to name the first bad line.
+    """
+    if _VALID_LINES.fullmatch(text if text.endswith("\n") else text + "\n"):
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):

@@ -8,8 +8,11 @@ results come back in step order, so output is identical to a serial run.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
+from importlib import metadata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +20,10 @@ from typing import Callable, TypeVar
 
 from pipeline.config import Config, load_config
 from pipeline.errors import MedlocError
-from pipeline.segment import Segmented, segment
+from pipeline import segment as segment_module
+from pipeline.segment import Segmented, segment, split_sentences
 from pipeline.source import read_document
-from pipeline.state import BuildState
+from pipeline.state import BuildState, SentenceStore
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PARALLEL_MIN_STEPS = 16  # below this, starting worker processes costs more than it saves
@@ -85,8 +89,14 @@ class Project:
     def segmented(self, name: str) -> Segmented:
         if name not in self._segmented:
             path = self.config.source_path(name)
-            self._segmented[name] = segment(read_document(path, self.config.relative(path)))
+            self._segmented[name] = segment(read_document(path, self.config.relative(path)), self.sentences.split)
+            self.sentences.flush()
         return self._segmented[name]
+
+    @functools.cached_property
+    def sentences(self) -> SentenceStore:
+        salt = hashlib.sha256(Path(segment_module.__file__).read_bytes()).hexdigest() + metadata.version("pysbd")
+        return SentenceStore(self.config.build / "cache" / "sentences.sqlite3", split_sentences, salt)
 
     def changed(self, steps: list[Step]) -> list[Step]:
         """The steps whose files differ from what the last run left."""

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import pysbd
 
@@ -72,7 +73,9 @@ class Segmented:
         return out
 
 
-def segment(document: Document) -> Segmented:
+def segment(document: Document, split: Callable[[str], tuple[str, ...]] | None = None) -> Segmented:
+    """Cut DOCUMENT into units. SPLIT (default `split_sentences`) may be a cached splitter."""
+    split = split or split_sentences
     title_text, title_tags = inline.to_compact(inline.parse(document.meta.title))
     title = Unit(title_text, title_tags, "title", "", document.meta.title_line)
     section = ""
@@ -87,7 +90,7 @@ def segment(document: Document) -> Segmented:
                 continue
             compact, tags = inline.to_compact(inline.parse(part.text))
             if block.kind == "paragraph":
-                pieces = split_sentences(compact)
+                pieces = split(compact)
                 kind = "sentence"
             else:
                 pieces = (compact,) if compact.strip() else ()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -108,3 +109,44 @@ class BuildState:
             state = {"salt": self.salt, "steps": self._steps, "data": self._data}
             write_if_changed(self.path, json.dumps(state, sort_keys=True, separators=(",", ":")) + "\n")
             self._dirty = False
+
+
+class SentenceStore:
+    """Sentence splits of paragraphs from earlier runs (`build/cache/sentences.sqlite3`).
+
+    Splitting is the costly part of reading an article; an edit changes few paragraphs, so
+    the others are looked up here instead of being split again. Entries are keyed by the
+    splitter's own code and pysbd's version, so a change of rules never reuses old splits.
+    """
+
+    def __init__(self, path: Path, split: Callable[[str], tuple[str, ...]], salt: str):
+        self.path, self._split, self._salt = path, split, salt
+        self._db: sqlite3.Connection | None = None
+        self._new: list[tuple[str, str]] = []
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS splits (key TEXT PRIMARY KEY, sentences TEXT NOT NULL)")
+        return self._db
+
+    def _key(self, paragraph: str) -> str:
+        return hashlib.blake2b(f"{self._salt}\0{paragraph}".encode("utf-8"), digest_size=16).hexdigest()
+
+    def split(self, paragraph: str) -> tuple[str, ...]:
+        key = self._key(paragraph)
+        row = self._connect().execute("SELECT sentences FROM splits WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            return tuple(json.loads(row[0]))
+        sentences = self._split(paragraph)
+        self._new.append((key, json.dumps(sentences)))
+        return sentences
+
+    def flush(self) -> None:
+        """Store this document's new splits (one transaction)."""
+        if self._new:
+            with self._connect() as db:
+                db.executemany("INSERT OR IGNORE INTO splits VALUES (?, ?)", self._new)
+            self._new = []

@@ -77,3 +77,23 @@ def test_parallel_output_is_identical_to_serial(project_copy, tmp_path):
     assert len(outputs) > 40
     for rel in outputs:
         assert (project_copy / rel).read_bytes() == (serial / rel).read_bytes(), rel
+
+
+def test_sentence_store_splits_each_paragraph_once_per_splitter_version(tmp_path):
+    from pipeline.segment import split_sentences
+    from pipeline.state import SentenceStore
+
+    calls = []
+
+    def counting(paragraph):
+        calls.append(paragraph)
+        return split_sentences(paragraph)
+
+    path = tmp_path / "sentences.sqlite3"
+    first = SentenceStore(path, counting, "v1")
+    assert first.split("One. Two.") == ("One.", "Two.")
+    first.flush()
+    assert SentenceStore(path, counting, "v1").split("One. Two.") == ("One.", "Two.")
+    assert calls == ["One. Two."]  # the second store read the stored split
+    SentenceStore(path, counting, "v2").split("One. Two.")
+    assert calls == ["One. Two.", "One. Two."]  # other rules: split again

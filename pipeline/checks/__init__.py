@@ -15,7 +15,6 @@ A unit skips a check with a reviewable note in its translator comments:
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,8 +76,8 @@ def _enabled(settings: Settings, scope: str) -> list[Check]:
 
 
 def check_entry(entry: polib.POEntry, locale: str, glossary: list[Term] | tuple[Term, ...],
-                settings: Settings) -> list[Finding]:
-    """Findings for one catalog entry (path and line left for the caller), suppressed ones marked."""
+                settings: Settings, path: str = "") -> list[Finding]:
+    """Findings for one catalog entry (at PATH, if given), suppressed ones marked."""
     if entry.obsolete or entry.msgid_plural:  # medloc units have no plural forms; msgfmt checks those
         return []
     ctx = Context(entry, locale, tuple(glossary), settings)
@@ -89,7 +88,7 @@ def check_entry(entry: polib.POEntry, locale: str, glossary: list[Term] | tuple[
         if not entry.msgstr.strip() and not check.on_empty:
             continue
         for message in check.function(ctx) or ():
-            findings.append(Finding(check.name, settings.level(check.name), message, line=entry.linenum,
+            findings.append(Finding(check.name, settings.level(check.name), message, path=path, line=entry.linenum,
                                     locale=locale, msgid=entry.msgid, msgstr=entry.msgstr, fuzzy=fuzzy,
                                     suppressed=ignored.get(check.name) if check.name != "suppression" else None))
     return findings
@@ -102,7 +101,7 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
     findings = [Finding(check.name, settings.level(check.name), message, shown, line, locale)
                 for check in _enabled(settings, "catalog") for line, message in check.function(cat) or ()]
     for entry in po:
-        findings.extend(dataclasses.replace(f, path=shown) for f in check_entry(entry, locale, glossary, settings))
+        findings.extend(check_entry(entry, locale, glossary, settings, shown))
     return findings
 
 

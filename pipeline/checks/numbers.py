@@ -6,6 +6,7 @@ Numbers are compared by value, so a translation may use its locale's digits (Ara
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -48,6 +49,7 @@ def _value(token: str, decimal: str, groups: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=None)
 def _rules(locale: str) -> list[tuple[str, str]]:
     """(decimal sign, group signs) a translation may use: its locale's, English, Arabic."""
     local = (get_decimal_symbol(locale), get_group_symbol(locale) + _SPACES)
