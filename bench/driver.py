@@ -21,13 +21,10 @@ from typing import Callable
 ENGINES: list = []  # every instant engine created in this process
 
 
-def _register_instant() -> bool:
-    """Make `instant` an engine name; False when this tree has no drafts registry yet."""
-    try:
-        from pipeline import drafts
-        from pipeline.drafts import instant
-    except ImportError:
-        return False
+def _register_instant() -> None:
+    """Make `instant` an engine name, counting the engines it creates in ENGINES."""
+    from pipeline import drafts
+    from pipeline.drafts import instant
 
     def create(locale: str, settings: dict):
         engine = instant.create(locale, settings)
@@ -35,33 +32,13 @@ def _register_instant() -> bool:
         return engine
 
     drafts.ENGINES["instant"] = create
-    return True
 
 
 def run_cli(argv: list[str]) -> int:
     from pipeline import cli
 
-    has_drafts = _register_instant()
-    if "draft" in argv and "draft" not in cli.COMMANDS:
-        if not has_drafts:
-            print("medloc draft is not available in this tree (no pipeline.drafts)", file=sys.stderr)
-            return 3
-        return _draft_without_cli(argv)
+    _register_instant()
     return cli.main(argv)
-
-
-def _draft_without_cli(argv: list[str]) -> int:
-    """`medloc draft` before the CLI has the command: call the stage the command would call."""
-    from pipeline.config import load_config
-    from pipeline.drafts import draft
-    from pipeline.project import Project
-
-    root = Path(argv[argv.index("-C") + 1]) if "-C" in argv else Path(".")
-    engine = argv[argv.index("--engine") + 1] if "--engine" in argv else None
-    project = Project(load_config(root))
-    report = draft(project, project.documents(), project.locales(None), engine)
-    print(f"draft (stage function, no CLI command yet): {report.drafted}, {len(report.failed)} failed", file=sys.stderr)
-    return 1 if report.failed else 0
 
 
 def translate(root: Path) -> int:

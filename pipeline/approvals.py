@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import polib
 
-from pipeline import inline
+from pipeline import checks, inline
 from pipeline.catalog import read_catalog
 from pipeline.config import section
 from pipeline.errors import MedlocError
@@ -179,15 +179,7 @@ def refusal(project: Project, locale: str, review: UnitReview) -> str:
 
 
 def qa_findings(project: Project, locale: str, entry: polib.POEntry) -> list:
-    """The `pipeline.checks` findings of ENTRY (each with check, severity, message, suppressed).
-
-    Imported lazily: approvals and review packets work, without QA, in a tree where the
-    checks stage is absent.
-    """
-    try:
-        from pipeline import checks
-    except ImportError:
-        return []
+    """The `pipeline.checks` findings of ENTRY (each with check, severity, message, suppressed)."""
     config = project.config
     glossary = load_glossary(glossary_path(config.locales_dir, locale))
     return checks.check_entry(entry, locale, glossary, checks.load_settings(config))

@@ -9,7 +9,6 @@ build after an edit costs what the edit touched.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -17,11 +16,11 @@ from typing import Callable
 
 from pipeline.approvals import ledger_path
 from pipeline.catalog import catalog_counts, extract, read_catalog, update
-from pipeline.checks import check_catalog, load_settings
-from pipeline.checks.report import by_check
+from pipeline.checks import check_step
+from pipeline.checks.report import by_check, tally
 from pipeline.config import SOURCE_LANGUAGE
 from pipeline.drafts import draft
-from pipeline.glossary import glossary_path, load_glossary
+from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.publish import MANIFEST, publish
 
@@ -111,19 +110,8 @@ def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 
 
 def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int]]:
-    config = project.config
-    path, terms = Path(step.files[0]), Path(step.files[1])
-    shown = config.relative(path)
-    glossary = load_glossary(terms, config.relative(terms))
-    findings = check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config))
-    active = [f for f in findings if f.suppressed is None]
-    counts = {
-        "errors": sum(1 for f in active if f.blocking),
-        "draft_errors": sum(1 for f in active if f.blocks_approval and not f.blocking),
-        "suppressed": len(findings) - len(active),
-    }
-    counts["warnings"] = len(active) - counts["errors"] - counts["draft_errors"]
-    return by_check([dataclasses.replace(f, path=shown) for f in findings]), counts
+    findings = check_step(project, step)
+    return by_check(findings), dict(tally(findings))
 
 
 def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:

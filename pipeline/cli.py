@@ -16,8 +16,9 @@ from typing import Callable
 from pipeline import __version__
 from pipeline.build import build, summary as build_summary
 from pipeline.catalog import extract, update
-from pipeline.checks import REGISTRY, load_settings, run_checks
-from pipeline.checks.report import FORMATS, render
+from pipeline.checks import REGISTRY, iter_checks, load_settings
+from pipeline.checks.report import FORMATS
+from pipeline.checks.report import write as write_findings
 from pipeline.config import load_config
 from pipeline.drafts import clear_cache, draft, engine_names
 from pipeline.errors import MedlocError
@@ -147,10 +148,9 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
             print(f"{check.name:20} {settings.level(check.name):8} {check.why}")
         return 0
     docs, locales = project.documents(args.docs), project.locales(args.locale)
-    findings = run_checks(project, docs, locales)
-    print(render(findings, args.format))
+    totals = write_findings(iter_checks(project, docs, locales), args.format, print)
     stale = args.fail_on_stale and _report_stale(project, docs, locales)
-    return 1 if stale or any(f.blocking for f in findings) else 0
+    return 1 if stale or totals["errors"] else 0
 
 
 def _report_stale(project: Project, docs: list[str], locales: list[str]) -> bool:

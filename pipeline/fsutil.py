@@ -24,15 +24,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def _read_umask() -> int:
+    """The process umask, read once at import: reading it means setting it, which is not thread-safe."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _mode_for(path: Path) -> int:
     """Keep an existing file's permissions; a new file gets what open() would give it (0666 & ~umask),
     not mkstemp's owner-only 0600, so a web server can read published pages."""
     try:
         return path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 def _fsync_dir(folder: Path) -> None:

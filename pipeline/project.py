@@ -16,7 +16,7 @@ from importlib import metadata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from pipeline.config import Config, load_config
 from pipeline.errors import MedlocError
@@ -102,13 +102,18 @@ class Project:
         """The steps whose files differ from what the last run left."""
         return [step for step in steps if not self.state.fresh(step.key, list(step.files))]
 
-    def map_steps(self, steps: list[Step], work: Callable[["Project", Step], R]) -> list[R]:
-        """WORK for each of STEPS, in worker processes when there are enough; results in step order."""
+    def imap_steps(self, steps: list[Step], work: Callable[["Project", Step], R]) -> Iterator[R]:
+        """WORK for each of STEPS, in worker processes when there are enough; results in step order,
+        each handed on as soon as it is ready (so callers need not hold them all)."""
         if self.jobs > 1 and len(steps) >= PARALLEL_MIN_STEPS:
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                chunk = max(1, len(steps) // (self.jobs * 8))
-                return list(pool.map(_work_in_worker, [(self.config.root, work, step) for step in steps], chunksize=chunk))
-        return [work(self, step) for step in steps]
+                chunk = max(1, min(32, len(steps) // (self.jobs * 8)))
+                yield from pool.map(_work_in_worker, [(self.config.root, work, step) for step in steps], chunksize=chunk)
+        else:
+            yield from (work(self, step) for step in steps)
+
+    def map_steps(self, steps: list[Step], work: Callable[["Project", Step], R]) -> list[R]:
+        return list(self.imap_steps(steps, work))
 
     def run_steps(self, steps: list[Step], work: Callable[["Project", Step], Result]) -> Result:
         """Run WORK for each step whose files changed since the last run; in step order."""

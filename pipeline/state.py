@@ -128,7 +128,6 @@ class SentenceStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60)
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS splits (key TEXT PRIMARY KEY, sentences TEXT NOT NULL)")
         return self._db
 

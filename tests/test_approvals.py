@@ -122,7 +122,6 @@ def test_hand_edited_ledger_is_rejected_with_its_line(project_copy):
 
 
 def test_blocking_qa_error_refuses_and_a_suppression_allows(project_copy):
-    pytest.importorskip("pipeline.checks")
     translate_all(project_copy, "es", prefixed("ES ", {NUMBER: "Después de un día, vuelva poco a poco a sus actividades."}))
     outcome = approve(project(project_copy), DOC, "es", "A. Ruiz", [unit_id(NUMBER)])[0]
     assert outcome.result == "refused" and "blocking QA" in outcome.reason and "24" in outcome.reason

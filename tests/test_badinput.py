@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import COMMANDS, main
+from pipeline.cli import main
 
 CORPUS = Path(__file__).resolve().parent / "badinput"
 DOC = "vertebroplasty"
@@ -107,8 +107,6 @@ def test_bad_input_is_refused_with_file_and_line(built, capsys, case):
 
 def test_plural_forms_mismatch_is_a_check_finding(built, capsys):
     """A wrong Plural-Forms header still parses; `medloc check` reports it (exit 1) and writes nothing."""
-    if "check" not in COMMANDS:
-        pytest.skip("medloc check is not part of this build yet")
     name = "po-plural-mismatch.po"
     (built / CATALOG).write_bytes((CORPUS / name).read_bytes())
     capsys.readouterr()

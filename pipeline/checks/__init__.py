@@ -16,7 +16,7 @@ A unit skips a check with a reviewable note in its translator comments:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Iterator
 
 import polib
 
@@ -28,15 +28,13 @@ from pipeline.config import Config, section
 from pipeline.errors import MedlocError
 from pipeline.glossary import Term, glossary_path, load_glossary
 from pipeline.markers import suppressions
-
-if TYPE_CHECKING:
-    from pipeline.project import Project
+from pipeline.project import Project, Step
 
 # Importing the families registers their checks, in this order (the order of the report).
 from pipeline.checks import catalog, markup, numbers, terms, text, punctuation, health  # noqa: E402,F401
 
 __all__ = ["ERROR", "WARNING", "Finding", "Settings", "REGISTRY", "load_settings", "check_entry",
-           "check_catalog", "run_checks"]
+           "check_catalog", "check_step", "iter_checks", "run_checks"]
 
 DEFAULTS = {
     "severity": {},
@@ -105,18 +103,30 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
     return findings
 
 
-def run_checks(project: Project, docs: list[str], locales: list[str]) -> list[Finding]:
-    """Check the catalog of every document and locale. A missing or unreadable catalog is a MedlocError."""
+def iter_checks(project: Project, docs: list[str], locales: list[str]) -> Iterator[list[Finding]]:
+    """The findings of each catalog of DOCS x LOCALES in turn (in worker processes when there are
+    many). A missing or unreadable catalog is a MedlocError."""
     config = project.config
-    settings = load_settings(config)
-    findings = []
+    steps = []
     for locale in locales:
-        terms_path = glossary_path(config.locales_dir, locale)
-        glossary = load_glossary(terms_path, config.relative(terms_path))
+        terms_file = glossary_path(config.locales_dir, locale)
         for doc in docs:
             path = config.catalog_path(locale, doc)
-            shown = config.relative(path)
             if not path.exists():
-                raise MedlocError("no catalog; run `medloc update` (or `medloc build`) first", shown)
-            findings.extend(check_catalog(read_catalog(path, shown), path, shown, locale, glossary, settings))
-    return findings
+                raise MedlocError("no catalog; run `medloc update` (or `medloc build`) first", config.relative(path))
+            steps.append(Step(f"check:{locale}:{doc}", doc, locale, (path, terms_file, config.pyproject), ()))
+    yield from project.imap_steps(steps, check_step)
+
+
+def check_step(project: Project, step: Step) -> list[Finding]:
+    """Check one catalog: STEP.files is (catalog, glossary, ...)."""
+    config = project.config
+    path, terms_file = Path(step.files[0]), Path(step.files[1])
+    shown = config.relative(path)
+    glossary = load_glossary(terms_file, config.relative(terms_file))
+    return check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config))
+
+
+def run_checks(project: Project, docs: list[str], locales: list[str]) -> list[Finding]:
+    """Every finding of every catalog of DOCS x LOCALES (for callers that want them all at once)."""
+    return [finding for findings in iter_checks(project, docs, locales) for finding in findings]

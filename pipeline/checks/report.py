@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Callable, Iterable
 
 from pipeline.checks.base import Finding
 from pipeline.segment import unit_id
@@ -15,17 +16,32 @@ from pipeline.segment import unit_id
 FORMATS = ("human", "json", "github")
 
 
-def summary(findings: list[Finding]) -> str:
-    active = [f for f in findings if f.suppressed is None]
-    errors = sum(1 for f in active if f.blocking)
-    drafts = sum(1 for f in active if f.blocks_approval and not f.blocking)
-    warnings = len(active) - errors - drafts
-    parts = [f"{errors} error(s)", f"{warnings} warning(s)"]
-    if drafts:
-        parts.append(f"{drafts} error(s) in fuzzy units (they block approval, not this check)")
-    if len(findings) > len(active):
-        parts.append(f"{len(findings) - len(active)} suppressed")
+def tally(findings: list[Finding]) -> Counter:
+    """Errors (fail `medloc check`), warnings, errors in fuzzy units (block approval only), suppressed."""
+    counts: Counter = Counter(errors=0, warnings=0, draft_errors=0, suppressed=0)
+    for f in findings:
+        if f.suppressed is not None:
+            counts["suppressed"] += 1
+        elif f.blocking:
+            counts["errors"] += 1
+        elif f.blocks_approval:
+            counts["draft_errors"] += 1
+        else:
+            counts["warnings"] += 1
+    return counts
+
+
+def summary_line(counts: Counter) -> str:
+    parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+    if counts["draft_errors"]:
+        parts.append(f"{counts['draft_errors']} error(s) in fuzzy units (they block approval, not this check)")
+    if counts["suppressed"]:
+        parts.append(f"{counts['suppressed']} suppressed")
     return "medloc check: " + ", ".join(parts)
+
+
+def summary(findings: list[Finding]) -> str:
+    return summary_line(tally(findings))
 
 
 def by_check(findings: list[Finding]) -> str:
@@ -44,7 +60,7 @@ def _text_block(label: str, text: str) -> str:
     return f"    {label}: " + text.replace("\n", "\n" + " " * (len(label) + 6))
 
 
-def human(findings: list[Finding]) -> str:
+def _human(findings: list[Finding]) -> list[str]:
     out = []
     for f in findings:
         if f.suppressed is not None:
@@ -54,18 +70,16 @@ def human(findings: list[Finding]) -> str:
         if f.msgid:
             out.append(_text_block("en", f.msgid))
             out.append(_text_block(f.locale, f.msgstr))
-    out.append(summary(findings))
-    return "\n".join(out)
+    return out
 
 
-def as_json(findings: list[Finding]) -> str:
-    records = [{
+def _record(f: Finding) -> dict:
+    return {
         "file": f.path, "line": f.line, "locale": f.locale, "check": f.check, "severity": f.severity,
         "level": f.level, "blocking": f.blocking, "blocks_approval": f.blocks_approval, "fuzzy": f.fuzzy,
         "suppressed": f.suppressed, "message": f.message, "unit": unit_id(f.msgid) if f.msgid else None,
         "msgid": f.msgid, "msgstr": f.msgstr,
-    } for f in findings]
-    return json.dumps({"summary": summary(findings), "findings": records}, ensure_ascii=False, indent=2)
+    }
 
 
 def _escape(text: str, property_value: bool = False) -> str:
@@ -73,17 +87,43 @@ def _escape(text: str, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def github(findings: list[Finding]) -> str:
+def _github(findings: list[Finding]) -> list[str]:
     """GitHub Actions workflow commands: each finding annotates its line of the catalog."""
-    out = []
-    for f in findings:
-        if f.suppressed is not None:
-            continue
-        title = _escape(f"medloc {f.check}", property_value=True)
-        out.append(f"::{f.level} file={_escape(f.path, True)},line={f.line},title={title}::{_escape(f.message)}")
-    out.append(f"::notice title=medloc check::{_escape(summary(findings))}")
-    return "\n".join(out)
+    return [f"::{f.level} file={_escape(f.path, True)},line={f.line},title={_escape(f'medloc {f.check}', True)}"
+            f"::{_escape(f.message)}" for f in findings if f.suppressed is None]
+
+
+def write(batches: Iterable[list[Finding]], fmt: str, out: Callable[[str], None]) -> Counter:
+    """Write findings catalog by catalog as FMT through OUT, ending with the summary; return the tallies.
+
+    Only one catalog's findings are held at a time, so checking thousands of catalogs needs
+    no more memory than checking one. JSON is written as one object:
+    `{"findings": [...], "summary": "..."}`.
+    """
+    total: Counter = Counter(errors=0, warnings=0, draft_errors=0, suppressed=0)
+    first = True
+    if fmt == "json":
+        out('{"findings": [')
+    for findings in batches:
+        total += tally(findings)
+        if fmt == "json":
+            for f in findings:
+                out(("" if first else ",") + json.dumps(_record(f), ensure_ascii=False))
+                first = False
+        else:
+            lines = _human(findings) if fmt == "human" else _github(findings)
+            if lines:
+                out("\n".join(lines))
+    if fmt == "json":
+        out(f'], "summary": {json.dumps(summary_line(total))}}}')
+    elif fmt == "github":
+        out(f"::notice title=medloc check::{_escape(summary_line(total))}")
+    else:
+        out(summary_line(total))
+    return total
 
 
 def render(findings: list[Finding], fmt: str) -> str:
-    return {"human": human, "json": as_json, "github": github}[fmt](findings)
+    lines: list[str] = []
+    write([findings], fmt, lines.append)
+    return "\n".join(lines)
