@@ -81,8 +81,8 @@ def cmd_publish(project: Project, args: argparse.Namespace) -> int:
         reason = f" ({outcome.reason}{kept})" if outcome.reason else ""
         print(f"  {outcome.doc} [{outcome.locale}]: {outcome.status}{reason}", file=sys.stderr)
         if outcome.status == "stale":
-            for review, why in outcome.units:
-                print(f"    {review.unit.id} line {review.unit.line}: {why}", file=sys.stderr)
+            for unit, line, why in outcome.units:
+                print(f"    {unit} line {line}: {why}", file=sys.stderr)
     return 0 if report.ok else 1
 
 

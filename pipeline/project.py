@@ -26,6 +26,7 @@ from pipeline.source import read_document
 from pipeline.state import BuildState, SentenceStore
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SEGMENTED_KEPT = 64
 PARALLEL_MIN_STEPS = 16  # below this, starting worker processes costs more than it saves
 
 Result = list[tuple[Path, bool]]  # (output path, written?)
@@ -87,10 +88,16 @@ class Project:
         return list(requested)
 
     def segmented(self, name: str) -> Segmented:
-        if name not in self._segmented:
+        """The document cut into units; the last SEGMENTED_KEPT are kept, so a run over thousands
+        of documents holds only a few in memory."""
+        if name in self._segmented:
+            self._segmented[name] = self._segmented.pop(name)  # most recently used last
+        else:
             path = self.config.source_path(name)
             self._segmented[name] = segment(read_document(path, self.config.relative(path)), self.sentences.split)
             self.sentences.flush()
+            if len(self._segmented) > SEGMENTED_KEPT:
+                del self._segmented[next(iter(self._segmented))]
         return self._segmented[name]
 
     @functools.cached_property

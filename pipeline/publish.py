@@ -50,7 +50,7 @@ class Outcome:
     locale: str
     status: str  # current, stale, unpublished
     reason: str = ""
-    units: tuple[tuple[UnitReview, str], ...] = ()  # units without a live approval, and why
+    units: tuple[tuple[str, int, str], ...] = ()  # units without a live approval: (id, line, why)
 
 
 @dataclass
@@ -98,37 +98,34 @@ def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
     config = project.config
     manifest = read_manifest(project)
     report = Report()
-    reviews = {(doc, locale): review_units(project, doc, locale) for doc in docs for locale in locales}
-    ready = {key for key, units in reviews.items() if units and not unapproved(units)}
-    languages = {doc: _languages(project, doc, ready, manifest) for doc in docs}
-    for doc in docs:
+    files: dict[str, dict[str, bytes]] = {locale: {} for locale in locales}  # staged per locale folder
+    for doc in docs:  # one document at a time: memory does not grow with the corpus
+        reviews = {locale: review_units(project, doc, locale) for locale in locales}
+        ready = {(doc, locale) for locale, units in reviews.items() if units and not unapproved(units)}
+        languages = _languages(project, doc, ready, manifest)
         segmented = project.segmented(doc)
-        page = english_page(segmented, *_alternates(doc, languages[doc]))
+        page = english_page(segmented, *_alternates(doc, languages))
         for suffix, text in ((".html", render_html(segmented, page)), (".txt", render_text(segmented, page))):
             path = config.reviewed / SOURCE_LANGUAGE / f"{doc}{suffix}"
             report.written.append((path, write_if_changed(path, text)))
         entries = {locale: _UNPUBLISHED for locale in config.locales}  # not selected, never published
         entries.update(manifest["documents"].get(doc, {}).get("locales", {}))
         entries[SOURCE_LANGUAGE] = _entry(segmented, "")
-        for locale in locales:
-            units = reviews[(doc, locale)]
+        for locale, units in reviews.items():
             if (doc, locale) in ready:
                 entries[locale] = _entry(segmented, max(r.live.date for r in units))
+                files[locale].update(_render_translation(project, doc, locale, units, languages))
             else:
                 entries[locale] = _not_ready(entries.get(locale), units)
-            report.outcomes.append(Outcome(doc, locale, entries[locale]["status"], entries[locale]["reason"],
-                                           tuple(unapproved(units))))
+            missing = tuple((r.unit.id, r.unit.line, why) for r, why in unapproved(units))
+            report.outcomes.append(Outcome(doc, locale, entries[locale]["status"], entries[locale]["reason"], missing))
         manifest["documents"][doc] = {
             "english_review_date": segmented.document.meta.review_date.isoformat(),
             "locales": entries,
             "source_sha256": segmented.document.digest,
         }
     for locale in locales:
-        files: dict[str, bytes] = {}
-        for doc in docs:
-            if (doc, locale) in ready:
-                files.update(_render_translation(project, doc, locale, reviews[(doc, locale)], languages[doc]))
-        report.written.extend(swap_in(config.reviewed / locale, files))
+        report.written.extend(swap_in(config.reviewed / locale, files[locale]))
     text = json.dumps({"documents": manifest["documents"], "format": 1}, ensure_ascii=False, indent=2, sort_keys=True)
     path = config.reviewed / MANIFEST
     report.written.append((path, write_if_changed(path, text + "\n")))
