@@ -17,17 +17,15 @@ publishing can render exactly the approved text.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polib
 
-from pipeline import checks, inline
+from pipeline import checks, clock, inline
 from pipeline.catalog import read_catalog
 from pipeline.config import section
 from pipeline.errors import MedlocError
@@ -35,6 +33,7 @@ from pipeline.fsutil import atomic_write_bytes
 from pipeline.glossary import glossary_path, load_glossary
 from pipeline.markers import draft_marker, entry_state
 from pipeline.segment import Unit
+from pipeline.state import fingerprint
 
 if TYPE_CHECKING:
     from pipeline.project import Project
@@ -180,9 +179,21 @@ def refusal(project: Project, locale: str, review: UnitReview) -> str:
 
 def qa_findings(project: Project, locale: str, entry: polib.POEntry) -> list:
     """The `pipeline.checks` findings of ENTRY (each with check, severity, message, suppressed)."""
-    config = project.config
-    glossary = load_glossary(glossary_path(config.locales_dir, locale))
-    return checks.check_entry(entry, locale, glossary, checks.load_settings(config))
+    glossary, settings = _qa_inputs(project.config, locale)
+    return checks.check_entry(entry, locale, glossary, settings)
+
+
+_QA_INPUTS: dict[tuple, tuple] = {}
+
+
+def _qa_inputs(config, locale: str) -> tuple:
+    """The locale's glossary and the check settings, read again only when their files change
+    (approving or reviewing a document asks for them once per unit)."""
+    terms = glossary_path(config.locales_dir, locale)
+    key = (str(terms), fingerprint(terms), str(config.pyproject), fingerprint(config.pyproject))
+    if key not in _QA_INPUTS:
+        _QA_INPUTS[key] = (load_glossary(terms, config.relative(terms)), checks.load_settings(config))
+    return _QA_INPUTS[key]
 
 
 def blocking_findings(project: Project, locale: str, entry: polib.POEntry) -> list[str]:
@@ -241,7 +252,5 @@ def append_records(path: Path, approvals: list[Approval]) -> None:
 
 
 def now_utc() -> str:
-    """The approval time; SOURCE_DATE_EPOCH pins it for reproducible tests."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The approval time, ISO 8601 UTC."""
+    return clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")

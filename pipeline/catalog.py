@@ -10,9 +10,7 @@ then, so re-running on unchanged input changes no byte.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import difflib
-import os
 import re
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
+from pipeline import clock
 from pipeline.config import Config, parse_locale
 from pipeline.errors import MedlocError
 from pipeline.fsutil import write_if_changed
@@ -32,10 +31,8 @@ WRAP_WIDTH = 78
 
 
 def now_stamp() -> str:
-    """Header timestamp; SOURCE_DATE_EPOCH pins it for reproducible builds and tests."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    """Header timestamp, in gettext's format."""
+    return clock.now().strftime("%Y-%m-%d %H:%M+0000")
 
 
 def build_template(segmented: Segmented, config: Config) -> polib.POFile:

@@ -264,3 +264,31 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(tty):
     else:
         assert "\r" not in out and out.splitlines() == [
             "  es/doc: 2/4 units sent to the engine", "  es/doc: 4/4 units sent to the engine"]
+
+
+def test_translation_memory_rereads_only_changed_catalogs(project_copy, monkeypatch):
+    import polib
+
+    from pipeline.config import load_config
+    from pipeline.drafts import memory
+
+    config = load_config(project_copy)
+    other = project_copy / "locales" / "es" / "other.po"
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Bleeding", msgstr="Sangrado"))
+    po.save(str(other))
+    reads = []
+    real = memory.read_catalog
+    monkeypatch.setattr(memory, "read_catalog", lambda path, shown: reads.append(shown) or real(path, shown))
+
+    first = memory.TranslationMemory.load(config, "es", 0.9)
+    assert first.lookup("Bleeding", (), "locales/es/vertebroplasty.po").msgstr == "Sangrado"
+    assert sorted(reads) == ["locales/es/other.po", "locales/es/vertebroplasty.po"]
+    reads.clear()
+    assert memory.TranslationMemory.load(config, "es", 0.9).lookup("Bleeding", (), "x").msgstr == "Sangrado"
+    assert reads == []  # nothing changed: the index answered
+    po[0].msgstr = "Hemorragia"
+    po.save(str(other))
+    assert memory.TranslationMemory.load(config, "es", 0.9).lookup("Bleeding", (), "x").msgstr == "Hemorragia"
+    assert reads == ["locales/es/other.po"]

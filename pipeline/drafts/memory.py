@@ -9,11 +9,14 @@ warning quoting the English it translated, so the translator sees what to adjust
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 
 from pipeline.catalog import read_catalog
 from pipeline.config import Config
+from pipeline.fsutil import write_if_changed
 from pipeline.inline import MarkupError, Tag, from_compact
+from pipeline.state import fingerprint
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,29 @@ class TranslationMemory:
 
     @classmethod
     def load(cls, config: Config, locale: str, threshold: float) -> TranslationMemory:
-        """Every human translation in locales/LOCALE/*.po, in file name order."""
+        """Every human translation in locales/LOCALE/*.po, in file name order.
+
+        What each catalog holds is remembered in `build/cache/memory-LOCALE.json` with the
+        catalog's fingerprint, so only catalogs changed since the last load are read again.
+        """
+        index_path = config.build / "cache" / f"memory-{locale}.json"
+        try:
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            index = {}
+        fresh: dict[str, list] = {}
         entries = []
         for path in sorted((config.locales_dir / locale).glob("*.po")):
             shown = config.relative(path)
-            for entry in read_catalog(path, shown):
-                if entry.msgstr and "fuzzy" not in entry.flags and not entry.obsolete and not entry.msgid_plural:
-                    entries.append(_Entry(entry.msgid, entry.msgstr, shown))
+            stamp = list(fingerprint(path) or ())
+            known = index.get(shown)
+            if not known or known[0] != stamp:
+                known = [stamp, [[e.msgid, e.msgstr] for e in read_catalog(path, shown)
+                                 if e.msgstr and "fuzzy" not in e.flags and not e.obsolete and not e.msgid_plural]]
+            fresh[shown] = known
+            entries += [_Entry(msgid, msgstr, shown) for msgid, msgstr in known[1]]
+        if fresh != index:
+            write_if_changed(index_path, json.dumps(fresh, ensure_ascii=False, sort_keys=True))
         return cls(entries, threshold)
 
     def lookup(self, msgid: str, tags: tuple[Tag, ...], exclude: str) -> Match | None:
