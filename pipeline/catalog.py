@@ -13,6 +13,7 @@ import copy
 import difflib
 import re
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import polib
 from babel import Locale
@@ -285,26 +286,32 @@ def update(project: Project, docs: list[str], locales: list[str]) -> list[tuple[
 
 
 MERGE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
-    """Merge the template into one catalog without overwriting a translator's concurrent save.
-
-    If the catalog on disk changed between reading and writing it (a translator saved in
-    Poedit meanwhile), merge again from what they saved; if it keeps changing, write nothing.
-    """
+    """Merge the template into one catalog without overwriting a translator's concurrent save."""
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
-    shown = config.relative(path)
     template = read_catalog(template_path, config.relative(template_path))
+    merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated")
+    return [(path, write_catalog(merged, path))]
+
+
+def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str) -> T:
+    """CHANGE applied to the catalog at PATH (None if there is none yet), from a stable read.
+
+    If the file changed while CHANGE ran (a translator saved in Poedit meanwhile), start again
+    from what they saved; if it keeps changing, give up with an error and write nothing. The
+    caller writes the result at once.
+    """
     for _ in range(MERGE_ATTEMPTS):
         seen = _contents(path)
-        old = read_catalog(path, shown) if seen is not None else None
-        merged = update_catalog(template, old, step.locale)
+        result = change(read_catalog(path, shown) if seen is not None else None)
         if _contents(path) == seen:
-            return [(path, write_catalog(merged, path))]
-    raise MedlocError("the catalog kept changing while medloc updated it, so nothing was written; "
-                      "run `medloc update` again when editing stops", shown)
+            return result
+    raise MedlocError(f"the catalog kept changing while medloc {verb} it, so nothing was written; "
+                      "run the command again when editing stops", shown)
 
 
 def _contents(path: Path) -> bytes | None:

@@ -20,7 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from pipeline.catalog import read_catalog, render_catalog
+import polib
+
+from pipeline.catalog import edit_catalog, read_catalog, render_catalog
 from pipeline.config import section
 from pipeline.drafts import apertium
 from pipeline.drafts.cache import DraftCache
@@ -240,22 +242,23 @@ def _apply(path: Path, shown: str, drafts: dict[str, Draft], report: DraftReport
     """Write DRAFTS into the units of PATH that are empty now; keep whatever else changed meanwhile."""
     if not drafts:
         return False
-    for _ in range(3):
-        before = path.read_bytes()
-        po = read_catalog(path, shown)
-        filled = [(entry, drafts[entry.msgid]) for entry in po
-                  if entry.msgid in drafts and not entry.obsolete and not entry.msgstr and not entry.msgid_plural]
-        for entry, found in filled:
-            entry.msgstr = found.text
-            mark_draft(entry, found.origin, found.warnings)
-        if path.read_bytes() != before:
-            continue
-        for _, found in filled:
-            report.count(found.origin)
-        if len(filled) < len(drafts):
-            report.notes.append(f"{shown}: {len(drafts) - len(filled)} unit(s) were translated or changed "
-                                "while drafting; their drafts were not written")
-        return bool(filled) and write_if_changed(path, render_catalog(po))
-    raise MedlocError("the catalog kept changing while medloc drafted it; drafts are cached, "
-                      "so run `medloc draft` again when editing stops", shown)
 
+    def fill(po: polib.POFile | None) -> tuple[polib.POFile, list[Draft]]:
+        if po is None:
+            raise MedlocError("the catalog disappeared while medloc drafted it", shown)
+        filled = []
+        for entry in po:
+            if entry.msgid in drafts and not entry.obsolete and not entry.msgstr and not entry.msgid_plural:
+                found = drafts[entry.msgid]
+                entry.msgstr = found.text
+                mark_draft(entry, found.origin, found.warnings)
+                filled.append(found)
+        return po, filled
+
+    po, filled = edit_catalog(path, shown, fill, "drafted")
+    for found in filled:
+        report.count(found.origin)
+    if len(filled) < len(drafts):
+        report.notes.append(f"{shown}: {len(drafts) - len(filled)} unit(s) were translated or changed "
+                            "while drafting; their drafts were not written")
+    return bool(filled) and write_if_changed(path, render_catalog(po))
