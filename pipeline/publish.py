@@ -84,9 +84,9 @@ def read_manifest(project: Project) -> dict[str, Any]:
     return data if isinstance(data, dict) and isinstance(data.get("documents"), dict) else {"documents": {}}
 
 
-def published_entry(project: Project, doc: str, locale: str) -> dict[str, Any] | None:
-    """The manifest entry of a published (current or stale) translation, or None."""
-    entry = read_manifest(project)["documents"].get(doc, {}).get("locales", {}).get(locale)
+def published_entry(manifest: dict[str, Any], doc: str, locale: str) -> dict[str, Any] | None:
+    """The MANIFEST entry (from `read_manifest`) of a published (current or stale) translation, or None."""
+    entry = manifest["documents"].get(doc, {}).get("locales", {}).get(locale)
     return entry if entry and entry.get("status") in ("current", "stale") else None
 
 
@@ -134,10 +134,9 @@ def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
 
 def _languages(project: Project, doc: str, ready: set[tuple[str, str]], manifest: dict[str, Any]) -> list[str]:
     """English and every locale that will have a published version of DOC after this run."""
-    old = manifest["documents"].get(doc, {}).get("locales", {})
     return [SOURCE_LANGUAGE] + [
         locale for locale in project.config.locales
-        if (doc, locale) in ready or old.get(locale, {}).get("status") in ("current", "stale")
+        if (doc, locale) in ready or published_entry(manifest, doc, locale)
     ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pipeline.approvals import UnitReview, review_units
 from pipeline.config import SOURCE_LANGUAGE
 from pipeline.project import Project
-from pipeline.publish import published_entry, unapproved
+from pipeline.publish import published_entry, read_manifest, unapproved
 from pipeline.readability import Readability, measure
 from pipeline.readability import settings as readability_settings
 
@@ -55,20 +55,21 @@ def stale_units(project: Project, doc: str, locale: str) -> list[StaleUnit]:
     For a published translation: every unit without a live approval (its English is new or
     changed, or its translation changed). Otherwise: units whose approval died.
     """
-    return _stale(project, doc, locale, review_units(project, doc, locale))
+    return _stale(published_entry(read_manifest(project), doc, locale), review_units(project, doc, locale))
 
 
-def _stale(project: Project, doc: str, locale: str, reviews: list[UnitReview]) -> list[StaleUnit]:
-    if published_entry(project, doc, locale):
+def _stale(entry: dict[str, Any] | None, reviews: list[UnitReview]) -> list[StaleUnit]:
+    """ENTRY is the translation's manifest entry if it is published."""
+    if entry:
         pairs = unapproved(reviews)
     else:
         pairs = [(r, r.stale_reason()) for r in reviews if r.stale_reason()]
     return [StaleUnit(r.unit.id, r.unit.line, r.unit.msgid, reason) for r, reason in pairs]
 
 
-def _published(project: Project, doc: str, locale: str, reviews: list[UnitReview]) -> tuple[str, str | None]:
+def _published(project: Project, doc: str, entry: dict[str, Any] | None,
+               reviews: list[UnitReview]) -> tuple[str, str | None]:
     """The published state as of now: current only if publishing again would change nothing."""
-    entry = published_entry(project, doc, locale)
     if entry is None:
         return "unpublished", None
     live = [r.live for r in reviews]
@@ -80,11 +81,13 @@ def _published(project: Project, doc: str, locale: str, reviews: list[UnitReview
     return ("current" if current else "stale"), entry.get("english_review_date")
 
 
-def locale_status(project: Project, doc: str, locale: str, targets: dict[str, Any]) -> LocaleStatus:
+def locale_status(project: Project, doc: str, locale: str, targets: dict[str, Any],
+                  manifest: dict[str, Any]) -> LocaleStatus:
     reviews = review_units(project, doc, locale)
     states = [r.state for r in reviews]
     done = [r.msgstr for r in reviews if r.state in ("translated", "accepted-draft")]
-    published, reflects = _published(project, doc, locale, reviews)
+    entry = published_entry(manifest, doc, locale)
+    published, reflects = _published(project, doc, entry, reviews)
     return LocaleStatus(
         locale=locale,
         units=len(reviews),
@@ -93,7 +96,7 @@ def locale_status(project: Project, doc: str, locale: str, targets: dict[str, An
         fuzzy=states.count("fuzzy"),
         untranslated=states.count("untranslated") + states.count("missing"),
         approved=sum(1 for r in reviews if r.live is not None),
-        stale=tuple(_stale(project, doc, locale, reviews)),
+        stale=tuple(_stale(entry, reviews)),
         readability=measure(done, locale, targets),
         published=published,
         published_review_date=reflects,
@@ -102,12 +105,13 @@ def locale_status(project: Project, doc: str, locale: str, targets: dict[str, An
 
 def document_status(project: Project, doc: str, locales: list[str]) -> DocumentStatus:
     targets = readability_settings(project.config)
+    manifest = read_manifest(project)  # once per document, not once per locale and question
     segmented = project.segmented(doc)
     return DocumentStatus(
         doc=doc,
         english_review_date=segmented.document.meta.review_date.isoformat(),
         readability=measure([u.msgid for u in segmented.units()], SOURCE_LANGUAGE, targets),
-        locales=tuple(locale_status(project, doc, locale, targets) for locale in locales),
+        locales=tuple(locale_status(project, doc, locale, targets, manifest) for locale in locales),
     )
 
 
