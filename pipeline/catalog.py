@@ -160,11 +160,12 @@ def render_catalog(po: polib.POFile) -> str:
     header = "".join("#\n" if not line else (f"#{line}\n" if line[:1] in ",:" else f"# {line}\n")
                      for line in po.header.split("\n"))
     entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    text = header + "\n".join(_entry_text(entry, po.wrapwidth) for entry in entries)
+    text = header + "\n".join(entry_text(entry, po.wrapwidth) for entry in entries)
     return text if text.endswith("\n") else text + "\n"
 
 
-def _entry_text(entry: polib.POEntry, width: int) -> str:
+def entry_text(entry: polib.POEntry, width: int) -> str:
+    """One entry as `render_catalog` writes it: strings wrapped at WIDTH, comment lines never."""
     bare = copy.copy(entry)
     bare.tcomment = bare.comment = ""
     comments = [("# ", entry.tcomment)] + ([] if entry.obsolete else [("#. ", entry.comment)])

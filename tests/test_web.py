@@ -370,3 +370,26 @@ def test_serve_is_a_command_with_its_options(project_copy, capsys):
         medloc(project_copy, "serve", "--help")
     out = capsys.readouterr().out
     assert "--host" in out and "--port" in out and "--token" in out
+
+
+def test_saving_keeps_other_entries_bytes_even_with_long_comment_lines():
+    """A long medloc marker must not push the save onto the re-render-everything fallback."""
+    import polib
+
+    from pipeline.web.editing import replace_entry
+
+    long_line = "x" * 120  # another editor's unwrapped string, which `render_catalog` would wrap
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        f'msgid "{long_line}"\nmsgstr "{long_line}"\n\n'
+        "# medloc-draft: apertium eng-spa 0.8.1 with a deliberately long origin that passes 78 characters; "
+        "sha=0123456789ab\n#, fuzzy\nmsgid \"Bleeding\"\nmsgstr \"Sangrando\"\n"
+    )
+    po = polib.pofile(text)
+    entry = po.find("Bleeding")
+    entry.msgstr = "Hemorragia"
+    entry.flags = []
+    saved = replace_entry(text, po, entry)
+    assert f'msgid "{long_line}"\nmsgstr "{long_line}"\n' in saved  # untouched, not re-wrapped
+    assert 'msgstr "Hemorragia"' in saved and "#, fuzzy" not in saved
+    assert polib.pofile(saved).find("Bleeding").tcomment == entry.tcomment
