@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.approvals import ledger_path
-from pipeline.catalog import catalog_counts, extract, read_catalog, update
+from pipeline.catalog import catalog_counts, catalog_steps, extract, folder_of, read_catalog, update
 from pipeline.checks import check_step
 from pipeline.checks.report import by_check, tally
 from pipeline.config import SOURCE_LANGUAGE
@@ -47,30 +47,9 @@ def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Wr
     return written
 
 
-def _catalog_steps(project: Project, stage: str, docs: list[str], locales: list[str]) -> list[Step]:
-    """One step per catalog; it depends on the catalog, the locale's glossary and the settings.
-
-    Paths are plain strings built from one folder per locale: a no-op build of thousands of
-    catalogs spends its time on these lists and their stat() calls.
-    """
-    config = project.config
-    pyproject = str(config.pyproject)
-    steps = []
-    for locale in locales:
-        folder, terms = _folder(config.catalog_path(locale, "x")), str(glossary_path(config.locales_dir, locale))
-        steps += [Step(f"{stage}:{locale}:{doc}", doc, locale, (f"{folder}/{doc}.po", terms, pyproject), ())
-                  for doc in docs]
-    return steps
-
-
-def _folder(example: Path) -> str:
-    """The folder of a per-document path (e.g. a catalog), as a string prefix."""
-    return str(example.parent)
-
-
 def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
     """Draft only catalogs that changed; a catalog left with undrafted units is tried again next build."""
-    todo = project.changed(_catalog_steps(project, "draft", docs, locales))
+    todo = project.changed(catalog_steps(project, "draft", docs, locales))
     by_locale: dict[str, list[str]] = defaultdict(list)
     for step in todo:
         by_locale[step.locale].append(step.doc)
@@ -94,7 +73,7 @@ def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 
 def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
     """Check changed catalogs (in parallel); report those, and totals over every catalog. Writes nothing."""
-    steps = _catalog_steps(project, "check", docs, locales)
+    steps = catalog_steps(project, "check", docs, locales)
     todo = project.changed(steps)
     for step, (lines, counts) in zip(todo, project.map_steps(todo, _check_one)):
         if lines:
@@ -118,9 +97,9 @@ def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
     """Publish the documents any of whose inputs or outputs changed."""
     config = project.config
     shared = [str(config.pyproject), str(config.reviewed / MANIFEST)]
-    source = _folder(config.source_path("x"))
-    folders = [(str(config.reviewed / locale), _folder(config.catalog_path(locale, "x")),
-                _folder(ledger_path(project, locale, "x")), str(glossary_path(config.locales_dir, locale)))
+    source = folder_of(config.source_path("x"))
+    folders = [(str(config.reviewed / locale), folder_of(config.catalog_path(locale, "x")),
+                folder_of(ledger_path(project, locale, "x")), str(glossary_path(config.locales_dir, locale)))
                for locale in (SOURCE_LANGUAGE, *locales)]
     steps = []
     for doc in docs:

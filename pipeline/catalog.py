@@ -23,6 +23,7 @@ from pipeline import clock
 from pipeline.config import Config, parse_locale
 from pipeline.errors import MedlocError
 from pipeline.fsutil import write_if_changed
+from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
 
@@ -320,6 +321,27 @@ def _contents(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def catalog_steps(project: Project, stage: str, docs: list[str], locales: list[str]) -> list[Step]:
+    """One step per catalog; it depends on the catalog, the locale's glossary and the settings.
+
+    Paths are plain strings built from one folder per locale: a no-op build of thousands of
+    catalogs spends its time on these lists and their stat() calls.
+    """
+    config = project.config
+    pyproject = str(config.pyproject)
+    steps = []
+    for locale in locales:
+        folder, terms = folder_of(config.catalog_path(locale, "x")), str(glossary_path(config.locales_dir, locale))
+        steps += [Step(f"{stage}:{locale}:{doc}", doc, locale, (f"{folder}/{doc}.po", terms, pyproject), ())
+                  for doc in docs]
+    return steps
+
+
+def folder_of(example: Path) -> str:
+    """The folder of a per-document path (e.g. a catalog), as a string prefix."""
+    return str(example.parent)
 
 
 def catalog_counts(po: polib.POFile) -> dict[str, int]:

@@ -21,12 +21,12 @@ from typing import Iterator
 import polib
 
 from pipeline import readability
-from pipeline.catalog import read_catalog
+from pipeline.catalog import catalog_steps, read_catalog
 from pipeline.checks.base import (ERROR, OFF, REGISTRY, SEVERITIES, WARNING, CatalogContext, Check, Context,
                                   Finding, Settings)
 from pipeline.config import Config, section
 from pipeline.errors import MedlocError
-from pipeline.glossary import Term, glossary_path, load_glossary
+from pipeline.glossary import Term, load_glossary
 from pipeline.markers import suppressions
 from pipeline.project import Project, Step
 
@@ -106,15 +106,11 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
 def iter_checks(project: Project, docs: list[str], locales: list[str]) -> Iterator[list[Finding]]:
     """The findings of each catalog of DOCS x LOCALES in turn (in worker processes when there are
     many). A missing or unreadable catalog is a MedlocError."""
-    config = project.config
-    steps = []
-    for locale in locales:
-        terms_file = glossary_path(config.locales_dir, locale)
-        for doc in docs:
-            path = config.catalog_path(locale, doc)
-            if not path.exists():
-                raise MedlocError("no catalog; run `medloc update` (or `medloc build`) first", config.relative(path))
-            steps.append(Step(f"check:{locale}:{doc}", doc, locale, (path, terms_file, config.pyproject), ()))
+    steps = catalog_steps(project, "check", docs, locales)
+    for step in steps:
+        if not Path(step.files[0]).exists():
+            raise MedlocError("no catalog; run `medloc update` (or `medloc build`) first",
+                              project.config.relative(Path(step.files[0])))
     yield from project.imap_steps(steps, check_step)
 
 
