@@ -10,7 +10,7 @@ build after an edit costs what the edit touched.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +19,7 @@ from pipeline.catalog import catalog_counts, catalog_steps, extract, folder_of, 
 from pipeline.checks import check_step
 from pipeline.checks.report import by_check, tally
 from pipeline.config import SOURCE_LANGUAGE
-from pipeline.drafts import draft
+from pipeline.drafts import draft_catalogs
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.publish import MANIFEST, publish
@@ -50,17 +50,11 @@ def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Wr
 def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
     """Draft only catalogs that changed; a catalog left with undrafted units is tried again next build."""
     todo = project.changed(catalog_steps(project, "draft", docs, locales))
-    by_locale: dict[str, list[str]] = defaultdict(list)
-    for step in todo:
-        by_locale[step.locale].append(step.doc)
-    written: Written = []
-    failed: set[str] = set()
-    for locale, locale_docs in by_locale.items():
-        report = draft(project, locale_docs, [locale])
-        for line in report.lines():
-            say(line)
-        written += report.written
-        failed |= {line.split(": unit ", 1)[0] for line in report.failed}
+    report = draft_catalogs(project, [(step.doc, step.locale) for step in todo])
+    for line in report.lines() if todo else ():
+        say(line)
+    written: Written = report.written
+    failed = {line.split(": unit ", 1)[0] for line in report.failed}
     for step in todo:
         if project.config.relative(Path(step.files[0])) in failed:
             project.state.forget(step.key)

@@ -19,7 +19,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from pipeline import clock
+from pipeline import clock, pofile
 from pipeline.config import Config, parse_locale
 from pipeline.errors import MedlocError
 from pipeline.fsutil import write_if_changed
@@ -240,10 +240,9 @@ def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
         raise MedlocError("catalog is not valid UTF-8; medloc catalogs use charset=UTF-8", shown, line) from None
     _check_strings(text, shown)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise MedlocError(f"cannot parse catalog: {exc}", shown, int(match.group(1)) if match else None) from None
+        po = pofile.parse(text, WRAP_WIDTH)
+    except pofile.Unusual:
+        po = _polib_parse(text, shown)
     charset = po.metadata.get("Content-Type", "")
     if charset and "charset=utf-8" not in charset.lower().replace(" ", ""):
         header = re.search(r'^"Content-Type:', text, re.MULTILINE)
@@ -256,6 +255,15 @@ def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
             raise MedlocError(f"duplicate entry for msgid {entry.msgid[:40]!r} (first at line {seen[key]})", shown, entry.linenum)
         seen[key] = entry.linenum
     return po
+
+
+def _polib_parse(text: str, shown: str) -> polib.POFile:
+    """polib's own parser, for text the fast reader leaves to it; its errors name the line."""
+    try:
+        return polib.pofile(text, wrapwidth=WRAP_WIDTH)
+    except (OSError, ValueError) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise MedlocError(f"cannot parse catalog: {exc}", shown, int(match.group(1)) if match else None) from None
 
 
 def extract(project: Project, docs: list[str]) -> list[tuple[Path, bool]]:

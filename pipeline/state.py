@@ -111,16 +111,16 @@ class BuildState:
             self._dirty = False
 
 
-class SentenceStore:
-    """Sentence splits of paragraphs from earlier runs (`build/cache/sentences.sqlite3`).
+class DerivedStore:
+    """Values derived from text, kept across runs in one SQLite table of `build/cache/`.
 
-    Splitting is the costly part of reading an article; an edit changes few paragraphs, so
-    the others are looked up here instead of being split again. Entries are keyed by the
-    splitter's own code and pysbd's version, so a change of rules never reuses old splits.
+    Keys are digests of everything a value depends on, salted with the deriving code's own
+    version, so a stale value can never be found. New values are buffered and stored by
+    `flush` in one transaction; a crash loses at most the unflushed ones, never the file.
     """
 
-    def __init__(self, path: Path, split: Callable[[str], tuple[str, ...]], salt: str):
-        self.path, self._split, self._salt = path, split, salt
+    def __init__(self, path: Path, salt: str):
+        self.path, self._salt = path, salt
         self._db: sqlite3.Connection | None = None
         self._new: list[tuple[str, str]] = []
 
@@ -128,24 +128,50 @@ class SentenceStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60)
-            self._db.execute("CREATE TABLE IF NOT EXISTS splits (key TEXT PRIMARY KEY, sentences TEXT NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return self._db
 
-    def _key(self, paragraph: str) -> str:
-        return hashlib.blake2b(f"{self._salt}\0{paragraph}".encode("utf-8"), digest_size=16).hexdigest()
+    def key(self, text: str) -> str:
+        return hashlib.blake2b(f"{self._salt}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
-    def split(self, paragraph: str) -> tuple[str, ...]:
-        key = self._key(paragraph)
-        row = self._connect().execute("SELECT sentences FROM splits WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            return tuple(json.loads(row[0]))
-        sentences = self._split(paragraph)
-        self._new.append((key, json.dumps(sentences)))
-        return sentences
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The stored values among KEYS (one query)."""
+        found: dict[str, Any] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
+            part = unique[start:start + 500]
+            rows = self._connect().execute(
+                f"SELECT key, value FROM derived WHERE key IN ({','.join('?' * len(part))})", part)
+            found.update((key, json.loads(value)) for key, value in rows)
+        return found
+
+    def add(self, key: str, value: Any) -> None:
+        self._new.append((key, json.dumps(value, ensure_ascii=False)))
 
     def flush(self) -> None:
-        """Store this document's new splits (one transaction)."""
         if self._new:
             with self._connect() as db:
-                db.executemany("INSERT OR IGNORE INTO splits VALUES (?, ?)", self._new)
+                db.executemany("INSERT OR IGNORE INTO derived VALUES (?, ?)", self._new)
             self._new = []
+
+
+class SentenceStore(DerivedStore):
+    """Sentence splits of paragraphs from earlier runs (`build/cache/sentences.sqlite3`).
+
+    Splitting is the costly part of reading an article; an edit changes few paragraphs, so
+    the others are looked up here instead of being split again. The salt is the splitter's
+    own code and pysbd's version, so a change of rules never reuses old splits.
+    """
+
+    def __init__(self, path: Path, split: Callable[[str], tuple[str, ...]], salt: str):
+        super().__init__(path, salt)
+        self._split = split
+
+    def split(self, paragraph: str) -> tuple[str, ...]:
+        key = self.key(paragraph)
+        found = self.get_many([key])
+        if key in found:
+            return tuple(found[key])
+        sentences = self._split(paragraph)
+        self.add(key, list(sentences))
+        return sentences

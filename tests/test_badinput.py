@@ -66,8 +66,9 @@ def line_of(case: Case) -> int | None:
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every project file but build/cache/ (derived values a refused run may still have computed)."""
     return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.relative_to(root).as_posix().startswith("build/cache/")}
 
 
 @pytest.fixture

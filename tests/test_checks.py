@@ -154,3 +154,37 @@ def test_seeded_catalog_reports_exactly_its_defects():
     assert {name for _, name in active} == set(REGISTRY), "the seeded catalog holds one defect per check"
     suppressed = [f for f in findings if f.suppressed is not None]
     assert [(f.check, f.msgstr) for f in suppressed] == [("doubled-word", "Diga que que significa.")]
+
+
+def test_findings_store_gives_the_same_findings_and_follows_moved_units(tmp_path):
+    """Warm results equal cold ones, at the units' current lines; other settings are not served stale ones."""
+    from pipeline.checks import Settings, findings_store
+
+    store = findings_store(tmp_path / "build")
+    fresh = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, default_settings())
+    cold = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, default_settings(), store)
+    warm = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, default_settings(), store)
+    assert cold == fresh and warm == fresh
+    assert store.get_many([]) == {} and (tmp_path / "build" / "cache" / "findings.sqlite3").exists()
+
+    moved = tmp_path / "moved.po"  # three comment lines inserted before the first entry: every unit moves down
+    text = SEEDED.read_text(encoding="utf-8")
+    first = text.index("\n#", text.index('msgstr ""\n"')) + 1
+    moved.write_text(text[:first] + "# a\n# b\n# c\n" + text[first:], encoding="utf-8")
+    shifted = check_catalog(read_catalog(moved), moved, "seeded.po", "es", GLOSSARY, default_settings(), store)
+    unit_findings = [f for f in fresh if f.line and f.msgid]
+    assert {(f.check, f.line + 3) for f in unit_findings} <= {(f.check, f.line) for f in shifted}
+
+    defaults = default_settings()
+    louder = Settings({**defaults.severity, "doubled-space": "error"}, defaults.params)
+    relevelled = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, louder, store)
+    assert {f.severity for f in relevelled if f.check == "doubled-space"} == {"error"}
+
+
+def test_findings_store_salt_covers_the_modules_checks_call():
+    from pipeline.checks import _imported_modules
+
+    package = Path(__file__).resolve().parent.parent / "pipeline"
+    names = {str(p.relative_to(package)) for p in _imported_modules(package / "checks")}
+    assert {"checks/text.py", "checks/health.py", "inline.py", "readability.py", "markers.py", "glossary.py"} <= names
+    assert "drafts/__init__.py" not in names and "publish.py" not in names

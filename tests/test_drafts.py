@@ -292,3 +292,23 @@ def test_translation_memory_rereads_only_changed_catalogs(project_copy, monkeypa
     po.save(str(other))
     assert memory.TranslationMemory.load(config, "es", 0.9).lookup("Bleeding", (), "x").msgstr == "Hemorragia"
     assert reads == ["locales/es/other.po"]
+
+
+def test_empty_unit_prescreen_never_misses_an_empty_unit(tmp_path):
+    """The raw-text screen may say "maybe" for a full catalog, never "no" for one with an empty unit."""
+    from pipeline.drafts import may_have_empty_units
+
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    cases = {
+        'msgid "A"\nmsgstr "a"\n\nmsgid "Long"\nmsgstr ""\n"wrapped translation"\n': False,
+        '#~ msgid "Old"\n#~ msgstr ""\n\nmsgid "A"\nmsgstr "a"\n': False,
+        'msgid "A"\nmsgstr ""\n\nmsgid "B"\nmsgstr "b"\n': True,
+        'msgid "A"\nmsgstr "a"\n\nmsgid "B"\nmsgstr ""': True,  # last line, no newline
+        'msgid "A"\r\nmsgstr ""\r\n\r\nmsgid "B"\r\nmsgstr "b"\r\n': True,
+        'msgid "A"\nmsgstr ""\n#. next entry\nmsgid "B"\nmsgstr "b"\n': True,
+    }
+    for body, expected in cases.items():
+        path = tmp_path / "x.po"
+        path.write_bytes((header + body).encode("utf-8"))
+        assert may_have_empty_units(path) is expected, body
+    assert may_have_empty_units(tmp_path / "missing.po") is True  # read_catalog reports it

@@ -15,6 +15,12 @@ A unit skips a check with a reviewable note in its translator comments:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
+import re
+from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
@@ -29,6 +35,7 @@ from pipeline.errors import MedlocError
 from pipeline.glossary import Term, load_glossary
 from pipeline.markers import suppressions
 from pipeline.project import Project, Step
+from pipeline.state import DerivedStore
 
 # Importing the families registers their checks, in this order (the order of the report).
 from pipeline.checks import catalog, markup, numbers, terms, text, punctuation, health  # noqa: E402,F401
@@ -93,14 +100,77 @@ def check_entry(entry: polib.POEntry, locale: str, glossary: list[Term] | tuple[
 
 
 def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossary: list[Term],
-                  settings: Settings) -> list[Finding]:
-    """Catalog-level checks, then every active entry's checks, in file order."""
+                  settings: Settings, store: DerivedStore | None = None) -> list[Finding]:
+    """Catalog-level checks, then every active entry's checks, in file order.
+
+    With a STORE, an entry whose text, comments and flags were checked before under the same
+    settings, glossary and code is not checked again: its findings are read back and placed at
+    its current line. An edit to a few units of a large catalog then costs those units.
+    """
     cat = CatalogContext(po, path, shown, locale)
     findings = [Finding(check.name, settings.level(check.name), message, shown, line, locale)
                 for check in _enabled(settings, "catalog") for line, message in check.function(cat) or ()]
-    for entry in po:
-        findings.extend(check_entry(entry, locale, glossary, settings, shown))
+    if store is None:
+        for entry in po:
+            findings.extend(check_entry(entry, locale, glossary, settings, shown))
+        return findings
+    context = json.dumps([locale, settings.severity, settings.params, [repr(term) for term in glossary]],
+                         sort_keys=True, default=repr)
+    keys = [store.key(context + _checked_fields(entry)) for entry in po]
+    known = store.get_many(keys)
+    for entry, key in zip(po, keys):
+        if key in known:
+            findings += [Finding(check, severity, message, shown, entry.linenum, locale, entry.msgid, entry.msgstr,
+                                 "fuzzy" in entry.flags, suppressed) for check, severity, message, suppressed in known[key]]
+            continue
+        found = check_entry(entry, locale, glossary, settings, shown)
+        store.add(key, [[f.check, f.severity, f.message, f.suppressed] for f in found])
+        findings += found
+    store.flush()
     return findings
+
+
+def _checked_fields(entry: polib.POEntry) -> str:
+    """Everything of an entry a unit check may read (not its line or source references)."""
+    return repr((entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
+                 entry.flags, entry.tcomment, entry.comment, entry.previous_msgctxt, entry.previous_msgid,
+                 entry.previous_msgid_plural, bool(entry.obsolete)))
+
+
+def findings_store(build: Path) -> DerivedStore:
+    """`build/cache/findings.sqlite3`, one connection per process (a forked worker opens its own)."""
+    return _findings_store(build, os.getpid())
+
+
+@functools.cache
+def _findings_store(build: Path, pid: int) -> DerivedStore:
+    """Salted with the source of every pipeline module the checks import, directly or not,
+    and the versions of the libraries they use: new check code never reuses old findings."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in _imported_modules(Path(__file__).resolve().parent):
+        digest.update(module.read_bytes())
+    salt = f"{digest.hexdigest()} babel {metadata.version('babel')} polib {metadata.version('polib')}"
+    return DerivedStore(build / "cache" / "findings.sqlite3", salt)
+
+
+_PIPELINE_IMPORT = re.compile(r"^\s*(?:from|import)\s+pipeline((?:\.\w+)*)(?:\s+import\s+([\w, ]+))?", re.MULTILINE)
+
+
+def _imported_modules(package: Path) -> list[Path]:
+    """The .py files of PACKAGE and of every pipeline module they import, transitively, sorted."""
+    root = package.parent  # the pipeline package
+    todo, seen = sorted(package.glob("*.py")), set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        for dotted, names in _PIPELINE_IMPORT.findall(path.read_text(encoding="utf-8")):
+            base = root.joinpath(*dotted.strip(".").split(".")) if dotted else root
+            candidates = [base.with_suffix(".py"), base / "__init__.py"]
+            candidates += [base / f"{name.strip()}.py" for name in names.split(",") if name.strip()]
+            todo += [c for c in candidates if c.exists()]
+    return sorted(seen)
 
 
 def iter_checks(project: Project, docs: list[str], locales: list[str]) -> Iterator[list[Finding]]:
@@ -120,7 +190,8 @@ def check_step(project: Project, step: Step) -> list[Finding]:
     path, terms_file = Path(step.files[0]), Path(step.files[1])
     shown = config.relative(path)
     glossary = load_glossary(terms_file, config.relative(terms_file))
-    return check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config))
+    return check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config),
+                         findings_store(config.build))
 
 
 def run_checks(project: Project, docs: list[str], locales: list[str]) -> list[Finding]:

@@ -15,6 +15,7 @@ drafts go only into units still empty then, so a translator's concurrent edit is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -117,70 +118,111 @@ def clear_cache(project: Project) -> int:
 def draft(project: Project, docs: list[str], locales: list[str], engine_override: str | None = None,
           progress: Progress | None = None) -> DraftReport:
     """Draft the empty units of each catalog of DOCS x LOCALES; see the module docstring."""
+    return draft_catalogs(project, [(doc, locale) for doc in docs for locale in locales], engine_override, progress)
+
+
+def draft_catalogs(project: Project, catalogs: list[tuple[str, str]], engine_override: str | None = None,
+                   progress: Progress | None = None) -> DraftReport:
+    """Draft the catalogs given as (document, locale) pairs, document by document.
+
+    Going by document reads each article once for all its locales; each locale keeps its
+    glossary, translation memory and engine across documents.
+    """
     config = project.config
     settings = section(config, "drafts", DEFAULTS)
     if engine_override is not None and engine_override not in engine_names():
         raise MedlocError(f"unknown engine {engine_override!r}; engines: {', '.join(engine_names())}")
     report = DraftReport()
+    by_doc: dict[str, list[str]] = {}
+    for doc, locale in catalogs:
+        by_doc.setdefault(doc, []).append(locale)
     cache = DraftCache(config.root / settings["cache"])
+    drafters: dict[str, _LocaleDrafter] = {}
     try:
-        for locale in locales:
-            _draft_locale(project, docs, locale, engine_override or config.engine_for(locale),
-                          settings, cache, progress or Progress(), report)
+        for locale in dict.fromkeys(locale for _, locale in catalogs):
+            drafters[locale] = _LocaleDrafter(project, locale, engine_override or config.engine_for(locale),
+                                              settings, cache, progress or Progress(), report)
+        for doc, locales in by_doc.items():
+            units = _UnitTags(project, doc)
+            for locale in locales:
+                drafters[locale].draft(doc, units)
     finally:
         cache.close()
+    for drafter in drafters.values():
+        report.engine_calls += drafter.engine.calls if drafter.engine is not None else 0
     return report
 
 
-def _draft_locale(project: Project, docs: list[str], locale: str, name: str, settings: dict,
-                  cache: DraftCache, progress: Progress, report: DraftReport) -> None:
-    config = project.config
-    if name == "none":
-        return
-    if name not in engine_names():
-        raise MedlocError(f"[tool.medloc.engines] {locale} = {name!r} is not an engine; engines: "
-                          f"{', '.join(engine_names())}", config.pyproject)
-    gpath = glossary_path(config.locales_dir, locale)
-    glossary = load_glossary(gpath, config.relative(gpath))
-    memory: TranslationMemory | None = None  # loaded, like the engine, only once a unit needs it
-    engine: Engine | None = None
-    stopped = ""  # why the engine is not drafting: unavailable here, or failed earlier in this run
-    for doc in docs:
+class _UnitTags:
+    """A document's units and their inline tags, segmented only if some catalog needs them."""
+
+    def __init__(self, project: Project, doc: str):
+        self.project, self.doc = project, doc
+        self._tags: dict[str, tuple[Tag, ...]] | None = None
+
+    def get(self) -> dict[str, tuple[Tag, ...]]:
+        if self._tags is None:
+            self._tags = {unit.msgid: unit.tags for unit in self.project.segmented(self.doc).units()}
+        return self._tags
+
+
+class _LocaleDrafter:
+    """One locale's drafting across documents: its glossary, and its translation memory and
+    engine, each set up only once a unit needs it."""
+
+    def __init__(self, project: Project, locale: str, name: str, settings: dict, cache: DraftCache,
+                 progress: Progress, report: DraftReport):
+        config = project.config
+        if name not in engine_names():
+            raise MedlocError(f"[tool.medloc.engines] {locale} = {name!r} is not an engine; engines: "
+                              f"{', '.join(engine_names())}", config.pyproject)
+        self.project, self.locale, self.name, self.settings = project, locale, name, settings
+        self.cache, self.progress, self.report = cache, progress, report
+        gpath = glossary_path(config.locales_dir, locale)
+        self.glossary = load_glossary(gpath, config.relative(gpath))
+        self.memory: TranslationMemory | None = None
+        self.engine: Engine | None = None
+        self.stopped = ""  # why the engine is not drafting: unavailable here, or failed earlier in this run
+
+    def draft(self, doc: str, unit_tags: _UnitTags) -> None:
+        config, report, locale, name = self.project.config, self.report, self.locale, self.name
+        if name == "none":
+            return
         path = config.catalog_path(locale, doc)
         shown = config.relative(path)
         if not path.exists():
             report.notes.append(f"{shown}: no catalog; run `medloc update` first")
-            continue
-        empty = [e for e in read_catalog(path, shown) if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural]
+            return
+        empty = [e for e in read_catalog(path, shown) if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural] \
+            if may_have_empty_units(path) else []
         if not empty:
             report.written.append((path, False))
-            continue
-        units = {unit.msgid: unit.tags for unit in project.segmented(doc).units()}
+            return
+        units = unit_tags.get()
         empty = [e for e in empty if e.msgid in units]  # others wait for `medloc update`
-        memory = memory or TranslationMemory.load(config, locale, settings["memory_threshold"])
+        self.memory = self.memory or TranslationMemory.load(config, locale, self.settings["memory_threshold"])
         drafts: dict[str, Draft] = {}
         for entry in empty:
-            match = memory.lookup(entry.msgid, units[entry.msgid], shown)
+            match = self.memory.lookup(entry.msgid, units[entry.msgid], shown)
             if match is not None and _fits(match.msgstr, units[entry.msgid]):
-                found = match.warnings() + _glossary_warnings(glossary, entry.msgid, match.msgstr)
+                found = match.warnings() + _glossary_warnings(self.glossary, entry.msgid, match.msgstr)
                 drafts[entry.msgid] = Draft(match.msgstr, match.origin, found)
         rest = [e.msgid for e in empty if e.msgid not in drafts]
-        if rest and name in ENGINES and engine is None and not stopped:
+        if rest and name in ENGINES and self.engine is None and not self.stopped:
             try:
-                engine = ENGINES[name](locale, settings)
+                self.engine = ENGINES[name](locale, self.settings)
             except EngineUnavailable as exc:
                 report.notes.append(f"{locale}: {exc}; units without a translation-memory match stay empty")
-                stopped = f"{name} is not available here (see note)"
-        if rest and stopped:
-            report.failed += [_unit_line(shown, msgid, stopped) for msgid in rest]
-        elif rest and engine is not None:
-            failure = _engine_drafts(engine, rest, units, glossary, cache, progress, f"{locale}/{doc}", drafts, report, shown)
+                self.stopped = f"{name} is not available here (see note)"
+        if rest and self.stopped:
+            report.failed += [_unit_line(shown, msgid, self.stopped) for msgid in rest]
+        elif rest and self.engine is not None:
+            failure = _engine_drafts(self.engine, rest, units, self.glossary, self.cache, self.progress,
+                                     f"{locale}/{doc}", drafts, report, shown)
             if failure:
                 report.notes.append(f"{locale}: {failure}; stopped drafting with it, drafts so far are saved")
-                stopped = f"{name} failed (see note)"
+                self.stopped = f"{name} failed (see note)"
         report.written.append((path, _apply(path, shown, drafts, report)))
-    if engine is not None:
-        report.engine_calls += engine.calls
 
 
 def _engine_drafts(engine: Engine, msgids: list[str], units: dict[str, tuple[Tag, ...]], glossary: list[Term],
@@ -218,6 +260,20 @@ def _engine_drafts(engine: Engine, msgids: list[str], units: dict[str, tuple[Tag
             continue
         drafts[msgid] = Draft(text, engine.origin, _glossary_warnings(glossary, msgid, text))
     return failure
+
+
+_EMPTY_MSGSTR = re.compile(rb'^msgstr[ \t]+""[ \t]*(?:\r?\n(?![ \t]*")|\Z)', re.MULTILINE)
+
+
+def may_have_empty_units(path: Path) -> bool:
+    """False only if no active entry of PATH can have an empty msgstr, seen from the raw text
+    (an empty msgstr is a `msgstr ""` line with no string line after it; the header's is
+    followed by its fields), so the many catalogs with nothing to draft are not parsed.
+    A file that cannot be read is left to `read_catalog` to report."""
+    try:
+        return _EMPTY_MSGSTR.search(path.read_bytes()) is not None
+    except OSError:
+        return True
 
 
 def _fits(text: str, tags: tuple[Tag, ...]) -> bool:

@@ -1,0 +1,139 @@
+"""The fast PO reader (pipeline.pofile) against polib: same objects, or it hands the text to polib."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import pofile
+from pipeline.catalog import WRAP_WIDTH, read_catalog, render_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRICKY = r'''# Spanish translation of a health article.
+#
+# Second header line after a blank one.
+msgid ""
+msgstr ""
+"Project-Id-Version: x\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"X-Long: first part\n"
+"continued without a colon\n"
+
+#. extracted comment
+#.  with two spaces
+#:
+#: source/a.md:12 source/b.md :7 plain source/c.md:x
+#, fuzzy, python-format
+#| msgctxt "old ctx"
+#| msgid "Old "
+#| "text"
+msgctxt "ctx"
+msgid "Multi "
+"line \"quoted\" \\ text\n"
+msgstr ""
+"Traducción "
+"en dos líneas\t"
+#
+## double hash comment
+#  translator comment
+msgid "Second"
+msgstr "Segunda"
+#.
+#,
+msgid "One apple"
+msgid_plural "%d apples"
+msgstr[0] "Una manzana"
+msgstr[1] "%d manzanas"
+"!"
+
+#, fuzzy
+#~| msgid "gone before"
+#~ msgid "Gone"
+#~ "away"
+#~ msgstr "Ido"
+#~ msgid "Also gone"
+#~ msgstr ""
+'''
+
+
+def assert_same(text: str) -> None:
+    """Either the fast reader matches polib exactly, or it declines (and then polib decides)."""
+    try:
+        expected = polib.pofile(text, wrapwidth=WRAP_WIDTH)
+    except (OSError, ValueError):
+        with pytest.raises(pofile.Unusual):
+            pofile.parse(text, WRAP_WIDTH)
+        return
+    try:
+        got = pofile.parse(text, WRAP_WIDTH)
+    except pofile.Unusual:
+        return
+    for name in ("header", "metadata", "metadata_is_fuzzy", "encoding", "wrapwidth", "fpath", "check_for_duplicates"):
+        assert getattr(got, name) == getattr(expected, name), name
+    assert len(got) == len(expected)
+    for mine, theirs in zip(got, expected):
+        assert vars(mine) == vars(theirs)
+
+
+def test_tricky_catalog_parses_like_polib():
+    pofile.parse(TRICKY, WRAP_WIDTH)  # the fast path takes it: no Unusual
+    assert_same(TRICKY)
+    po = pofile.parse(TRICKY, WRAP_WIDTH)
+    assert po.header == "Spanish translation of a health article.\n\nSecond header line after a blank one."
+    assert [e.msgid for e in po] == ['Multi line "quoted" \\ text\n', "Second", "One apple", "Goneaway", "Also gone"]
+    first = po[0]
+    assert first.previous_msgid == "Old text" and first.previous_msgctxt == "old ctx" and first.msgctxt == "ctx"
+    assert first.occurrences == [("source/a.md", "12"), ("source/b.md", ""), ("", "7"), ("plain", ""),
+                                 ("source/c.md:x", "")]
+    assert po[2].msgstr_plural == {0: "Una manzana", 1: "%d manzanas!"}
+    assert po.metadata["X-Long"] == "first part\ncontinued without a colon"
+
+
+def test_every_committed_and_bad_catalog_parses_like_polib():
+    paths = sorted([*ROOT.glob("locales/**/*.po"), *ROOT.glob("locales/**/*.pot"), *ROOT.glob("tests/**/*.po")])
+    assert paths
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        assert_same(text)
+
+
+def test_layouts_polib_refuses_are_left_to_polib():
+    for text in ['msgstr "x"\nmsgid "y"\n', '#~\n', 'msgid "a"\n# comment\n"cont"\n', '#foo\nmsgid "a"\nmsgstr ""\n']:
+        assert_same(text)
+
+
+LINES = st.sampled_from([
+    'msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', 'msgid "a"', 'msgid "b \\"q\\""',
+    'msgstr "x"', '"more"', 'msgctxt "c"', 'msgid_plural "as"', 'msgstr[0] "x0"', 'msgstr[1] "x1"',
+    '# note', '#', '#. auto', '#.', '#: f.md:1 g.md', '#, fuzzy', '#,', '#| msgid "old"', '#| "old more"',
+    '#| msgctxt "oc"', '#~ msgid "o"', '#~ msgstr "p"', '#~ "q"', '#~| msgid "r"', '', '   ', '## hash',
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINES, max_size=14))
+def test_any_arrangement_of_lines_parses_like_polib(lines):
+    assert_same("\n".join(lines) + "\n")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=30), st.text(max_size=30), st.booleans(), st.booleans()),
+                max_size=8, unique_by=lambda t: t[0]))
+def test_rendered_catalogs_parse_like_polib(items):
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr, fuzzy, obsolete in items:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if fuzzy else [], obsolete=obsolete,
+                                tcomment="medloc-draft: x\nsecond", occurrences=[("doc.md", "3")]))
+    assert_same(render_catalog(po))
+
+
+def test_read_catalog_uses_the_fast_reader_and_still_names_bad_lines(tmp_path):
+    path = tmp_path / "x.po"
+    path.write_text(TRICKY, encoding="utf-8")
+    assert [e.msgid for e in read_catalog(path)] == [e.msgid for e in polib.pofile(TRICKY)]
