@@ -109,10 +109,11 @@ class Project:
         """The steps whose files differ from what the last run left."""
         return [step for step in steps if not self.state.fresh(step.key, list(step.files))]
 
-    def imap_steps(self, steps: list[Step], work: Callable[["Project", Step], R]) -> Iterator[R]:
-        """WORK for each of STEPS, in worker processes when there are enough; results in step order,
-        each handed on as soon as it is ready (so callers need not hold them all)."""
-        if self.jobs > 1 and len(steps) >= PARALLEL_MIN_STEPS:
+    def imap_steps(self, steps: list[Step], work: Callable[["Project", Step], R],
+                   minimum: int = PARALLEL_MIN_STEPS) -> Iterator[R]:
+        """WORK for each of STEPS, in worker processes when there are at least MINIMUM; results in
+        step order, each handed on as soon as it is ready (so callers need not hold them all)."""
+        if self.jobs > 1 and len(steps) >= max(2, minimum):
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
                 chunk = max(1, min(32, len(steps) // (self.jobs * 8)))
                 yield from pool.map(_work_in_worker, [(self.config.root, work, step) for step in steps], chunksize=chunk)

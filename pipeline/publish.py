@@ -26,6 +26,7 @@ import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ from pipeline.approvals import Approval, UnitReview, now_utc, review_units
 from pipeline.config import SOURCE_LANGUAGE
 from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes, write_if_changed
-from pipeline.project import Project
+from pipeline.project import Project, Step
+from pipeline.state import fingerprint
 from pipeline.render import bcp47, english_page, localized_page, render_html, render_text
 
 MANIFEST = "manifest.json"
@@ -84,6 +86,18 @@ def read_manifest(project: Project) -> dict[str, Any]:
     return data if isinstance(data, dict) and isinstance(data.get("documents"), dict) else {"documents": {}}
 
 
+_ON_DISK: dict[str, tuple[Any, dict[str, Any]]] = {}
+
+
+def _manifest_as_on_disk(project: Project) -> dict[str, Any]:
+    """`read_manifest`, parsed again only when the file changes (each document being rendered asks)."""
+    path = project.config.reviewed / MANIFEST
+    stamp = fingerprint(path)
+    if _ON_DISK.get(str(path), (None,))[0] != stamp or stamp is None:
+        _ON_DISK[str(path)] = (stamp, read_manifest(project))
+    return _ON_DISK[str(path)][1]
+
+
 def published_entry(manifest: dict[str, Any], doc: str, locale: str) -> dict[str, Any] | None:
     """The MANIFEST entry (from `read_manifest`) of a published (current or stale) translation, or None."""
     entry = manifest["documents"].get(doc, {}).get("locales", {}).get(locale)
@@ -93,43 +107,68 @@ def published_entry(manifest: dict[str, Any], doc: str, locale: str) -> dict[str
 def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
     """Publish English and every approved translation of DOCS in LOCALES; update the manifest.
 
-    Manifest entries of documents and locales not selected are kept as they were.
+    Documents are rendered in worker processes when there are many (`_render_document`
+    reads but never writes); this process writes English pages, stages translations and
+    writes the manifest. Manifest entries of documents and locales not selected are kept.
     """
     config = project.config
     manifest = read_manifest(project)
     report = Report()
-    files: dict[str, dict[str, bytes]] = {locale: {} for locale in locales}  # staged per locale folder
-    for doc in docs:  # one document at a time: memory does not grow with the corpus
-        reviews = {locale: review_units(project, doc, locale) for locale in locales}
-        ready = {(doc, locale) for locale, units in reviews.items() if units and not unapproved(units)}
-        languages = _languages(project, doc, ready, manifest)
-        segmented = project.segmented(doc)
-        page = english_page(segmented, *_alternates(doc, languages))
-        for suffix, text in ((".html", render_html(segmented, page)), (".txt", render_text(segmented, page))):
-            path = config.reviewed / SOURCE_LANGUAGE / f"{doc}{suffix}"
-            report.written.append((path, write_if_changed(path, text)))
-        entries = {locale: _UNPUBLISHED for locale in config.locales}  # not selected, never published
-        entries.update(manifest["documents"].get(doc, {}).get("locales", {}))
-        entries[SOURCE_LANGUAGE] = _entry(segmented, "")
-        for locale, units in reviews.items():
-            if (doc, locale) in ready:
-                entries[locale] = _entry(segmented, max(r.live.date for r in units))
-                files[locale].update(_render_translation(project, doc, locale, units, languages))
-            else:
-                entries[locale] = _not_ready(entries.get(locale), units)
-            missing = tuple((r.unit.id, r.unit.line, why) for r, why in unapproved(units))
-            report.outcomes.append(Outcome(doc, locale, entries[locale]["status"], entries[locale]["reason"], missing))
-        manifest["documents"][doc] = {
-            "english_review_date": segmented.document.meta.review_date.isoformat(),
-            "locales": entries,
-            "source_sha256": segmented.document.digest,
-        }
-    for locale in locales:
-        report.written.extend(swap_in(config.reviewed / locale, files[locale]))
+    stages = {locale: StagedFolder(config.reviewed / locale) for locale in locales}
+    steps = [Step(f"publish:{doc}", doc, "", (), ()) for doc in docs]
+    for doc, rendered in zip(docs, project.imap_steps(steps, partial(_render_document, tuple(locales)))):
+        for name, data in rendered.english.items():
+            path = config.reviewed / SOURCE_LANGUAGE / name
+            report.written.append((path, write_if_changed(path, data.decode("utf-8"))))
+        for locale, files in rendered.translations.items():
+            report.written += [(config.reviewed / locale / name, stages[locale].put(name, data))
+                               for name, data in files.items()]
+        report.outcomes += rendered.outcomes
+        manifest["documents"][doc] = rendered.manifest_entry
+    for stage in stages.values():
+        stage.commit()
     text = json.dumps({"documents": manifest["documents"], "format": 1}, ensure_ascii=False, indent=2, sort_keys=True)
     path = config.reviewed / MANIFEST
     report.written.append((path, write_if_changed(path, text + "\n")))
     return report
+
+
+@dataclass
+class _Rendered:
+    """One document's pages and manifest entry, as `_render_document` hands them to `publish`."""
+
+    english: dict[str, bytes]
+    translations: dict[str, dict[str, bytes]]  # locale -> file name -> bytes, approved translations only
+    manifest_entry: dict[str, Any]
+    outcomes: list[Outcome]
+
+
+def _render_document(locales: tuple[str, ...], project: Project, step: Step) -> _Rendered:
+    """English pages of STEP.doc, its approved translations in LOCALES, and its manifest entry."""
+    doc, config = step.doc, project.config
+    manifest = _manifest_as_on_disk(project)  # publish writes it only after every document is rendered
+    reviews = {locale: review_units(project, doc, locale) for locale in locales}
+    ready = {(doc, locale) for locale, units in reviews.items() if units and not unapproved(units)}
+    languages = _languages(project, doc, ready, manifest)
+    segmented = project.segmented(doc)
+    page = english_page(segmented, *_alternates(doc, languages))
+    english = {f"{doc}.html": render_html(segmented, page).encode("utf-8"),
+               f"{doc}.txt": render_text(segmented, page).encode("utf-8")}
+    entries = {locale: _UNPUBLISHED for locale in config.locales}  # not selected, never published
+    entries.update(manifest["documents"].get(doc, {}).get("locales", {}))
+    entries[SOURCE_LANGUAGE] = _entry(segmented, "")
+    translations, outcomes = {}, []
+    for locale, units in reviews.items():
+        if (doc, locale) in ready:
+            entries[locale] = _entry(segmented, max(r.live.date for r in units))
+            translations[locale] = _render_translation(project, doc, locale, units, languages)
+        else:
+            entries[locale] = _not_ready(entries.get(locale), units)
+        missing = tuple((r.unit.id, r.unit.line, why) for r, why in unapproved(units))
+        outcomes.append(Outcome(doc, locale, entries[locale]["status"], entries[locale]["reason"], missing))
+    entry = {"english_review_date": segmented.document.meta.review_date.isoformat(), "locales": entries,
+             "source_sha256": segmented.document.digest}
+    return _Rendered(english, translations, entry, outcomes)
 
 
 def _languages(project: Project, doc: str, ready: set[tuple[str, str]], manifest: dict[str, Any]) -> list[str]:
@@ -234,28 +273,56 @@ def _not_ready(previous: dict[str, Any] | None, units: list[UnitReview]) -> dict
     return {**_UNPUBLISHED, "reason": reason}
 
 
-def swap_in(folder: Path, files: dict[str, bytes]) -> list[tuple[Path, bool]]:
-    """Make FOLDER hold FILES (other files in it are kept) by staging a copy and renaming it in.
+class StagedFolder:
+    """Changes to one published folder, staged beside it and swapped in whole by `commit`.
 
-    Between the two renames the folder is briefly absent, never half-written; a crash there
-    leaves `.LANG.previous`, which the next run puts back. Unchanged content is not touched.
+    The first changed file starts `.LANG.staging` as a copy of the folder made of hard links
+    (no file is read or rewritten for it); changed files are written there, and `commit` swaps
+    the staging folder in with two renames. Readers therefore see the old publication or the
+    new one, never a mix; between the renames the folder is briefly absent, and a crash there
+    leaves `.LANG.previous`, which the next run puts back. Unchanged files keep their bytes,
+    inode and mtime, and a run that changes nothing writes nothing.
     """
-    staging = folder.parent / f".{folder.name}.staging"
-    previous = folder.parent / f".{folder.name}.previous"
-    if previous.is_dir() and not folder.exists():
-        os.rename(previous, folder)
-    current = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
-    merged = {**current, **files}
-    results = [(folder / name, current.get(name) != data) for name, data in sorted(files.items())]
-    if merged == current:
-        return results
-    for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging.mkdir(parents=True)
-    for name, data in sorted(merged.items()):
-        atomic_write_bytes(staging / name, data)
-    if folder.exists():
-        os.rename(folder, previous)
-    os.rename(staging, folder)
-    shutil.rmtree(previous, ignore_errors=True)
-    return results
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.staging = folder.parent / f".{folder.name}.staging"
+        self.previous = folder.parent / f".{folder.name}.previous"
+        self.started = False
+        if self.previous.is_dir() and not folder.exists():
+            os.rename(self.previous, folder)
+
+    def put(self, name: str, data: bytes) -> bool:
+        """Stage NAME with DATA unless the published file already holds it. Returns True if staged."""
+        try:
+            if (self.folder / name).read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
+        if not self.started:
+            self._start()
+        atomic_write_bytes(self.staging / name, data)
+        return True
+
+    def _start(self) -> None:
+        for leftover in (self.staging, self.previous):
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.is_file():
+                    try:
+                        os.link(path, self.staging / path.name)
+                    except OSError:  # a file system without hard links
+                        shutil.copy2(path, self.staging / path.name)
+        self.started = True
+
+    def commit(self) -> None:
+        """Swap the staged folder in (nothing to do if nothing was staged)."""
+        if not self.started:
+            return
+        if self.folder.exists():
+            os.rename(self.folder, self.previous)
+        os.rename(self.staging, self.folder)
+        shutil.rmtree(self.previous, ignore_errors=True)
+        self.started = False

@@ -188,3 +188,15 @@ def test_findings_store_salt_covers_the_modules_checks_call():
     names = {str(p.relative_to(package)) for p in _imported_modules(package / "checks")}
     assert {"checks/text.py", "checks/health.py", "inline.py", "readability.py", "markers.py", "glossary.py"} <= names
     assert "drafts/__init__.py" not in names and "publish.py" not in names
+
+
+def test_control_character_class_is_exactly_the_unicode_categories():
+    import sys
+    import unicodedata
+
+    from pipeline.checks.text import BAD_CHARACTER
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        expected = unicodedata.category(char) in ("Cc", "Co", "Zl", "Zp") or char == "\ufffd"
+        assert bool(BAD_CHARACTER.fullmatch(char)) is expected, hex(code)

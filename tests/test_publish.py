@@ -11,7 +11,7 @@ import pytest
 from l10n_helpers import DOC, edit_entry, medloc, prefixed, translate_all
 
 from pipeline.inline import TAG_RE, tag_numbers
-from pipeline.publish import swap_in
+from pipeline.publish import StagedFolder
 from pipeline.render import TEXT_WIDTH, display_width
 from pipeline.segment import unit_id
 
@@ -198,16 +198,32 @@ def test_chinese_text_wraps_by_display_width(project_copy, monkeypatch):
     assert all(display_width(line) >= TEXT_WIDTH - 2 for line in paragraph[:-1])
 
 
-def test_swap_in_stages_whole_folder_and_recovers(tmp_path):
+def test_staged_folder_swaps_in_whole_links_unchanged_files_and_recovers(tmp_path):
     folder = tmp_path / "es"
     folder.mkdir()
     (folder / "old.html").write_bytes(b"old")
     (folder / "a.html").write_bytes(b"1")
-    results = swap_in(folder, {"a.html": b"2", "b.html": b"3"})
-    assert results == [(folder / "a.html", True), (folder / "b.html", True)]
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"old.html": b"old", "a.html": b"2", "b.html": b"3"}
+    (folder / "same.html").write_bytes(b"same")
+    kept = (folder / "old.html").stat()
+    stage = StagedFolder(folder)
+    assert [stage.put("a.html", b"2"), stage.put("b.html", b"3"), stage.put("same.html", b"same")] == [True, True, False]
+    assert (folder / "a.html").read_bytes() == b"1", "nothing is visible before commit"
+    stage.commit()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"old.html": b"old", "a.html": b"2", "b.html": b"3",
+                                                                   "same.html": b"same"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["es"]
+    now = (folder / "old.html").stat()
+    assert (now.st_ino, now.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns), "an unchanged file is linked, not rewritten"
     # A crash between the two renames leaves only .es.previous; the next run puts it back.
     folder.rename(tmp_path / ".es.previous")
-    assert swap_in(folder, {"a.html": b"2"}) == [(folder / "a.html", False)]
+    stage = StagedFolder(folder)
+    assert stage.put("a.html", b"2") is False
+    stage.commit()
     assert (folder / "old.html").read_bytes() == b"old"
+    # A crash while staging leaves .es.staging; it is discarded, never swapped in.
+    stage = StagedFolder(folder)
+    stage.put("a.html", b"half")
+    stage = StagedFolder(folder)
+    stage.put("b.html", b"4")
+    stage.commit()
+    assert (folder / "a.html").read_bytes() == b"2" and (folder / "b.html").read_bytes() == b"4"

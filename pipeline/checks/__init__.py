@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Iterator
@@ -80,6 +81,16 @@ def _enabled(settings: Settings, scope: str) -> list[Check]:
     return [check for check in REGISTRY.values() if check.scope == scope and settings.level(check.name) != OFF]
 
 
+def _unit_checks(settings: Settings) -> list[tuple[Check, str]]:
+    """The enabled unit checks with their levels, worked out again only for another Settings object."""
+    if _LAST_UNIT_CHECKS[0] is not settings:
+        _LAST_UNIT_CHECKS[:] = [settings, [(check, settings.level(check.name)) for check in _enabled(settings, "unit")]]
+    return _LAST_UNIT_CHECKS[1]
+
+
+_LAST_UNIT_CHECKS: list = [None, []]
+
+
 def check_entry(entry: polib.POEntry, locale: str, glossary: list[Term] | tuple[Term, ...],
                 settings: Settings, path: str = "") -> list[Finding]:
     """Findings for one catalog entry (at PATH, if given), suppressed ones marked."""
@@ -88,12 +99,13 @@ def check_entry(entry: polib.POEntry, locale: str, glossary: list[Term] | tuple[
     ctx = Context(entry, locale, tuple(glossary), settings)
     ignored = suppressions(entry)
     fuzzy = "fuzzy" in entry.flags
+    empty = not entry.msgstr.strip()
     findings = []
-    for check in _enabled(settings, "unit"):
-        if not entry.msgstr.strip() and not check.on_empty:
+    for check, level in _unit_checks(settings):
+        if empty and not check.on_empty:
             continue
         for message in check.function(ctx) or ():
-            findings.append(Finding(check.name, settings.level(check.name), message, path=path, line=entry.linenum,
+            findings.append(Finding(check.name, level, message, path=path, line=entry.linenum,
                                     locale=locale, msgid=entry.msgid, msgstr=entry.msgstr, fuzzy=fuzzy,
                                     suppressed=ignored.get(check.name) if check.name != "suppression" else None))
     return findings
@@ -103,21 +115,31 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
                   settings: Settings, store: DerivedStore | None = None) -> list[Finding]:
     """Catalog-level checks, then every active entry's checks, in file order.
 
+    The catalog-level checks run in a thread meanwhile: one of them waits for GNU msgfmt,
+    a separate process, whose start-up would otherwise add to every catalog's time.
+
     With a STORE, an entry whose text, comments and flags were checked before under the same
     settings, glossary and code is not checked again: its findings are read back and placed at
     its current line. An edit to a few units of a large catalog then costs those units.
     """
     cat = CatalogContext(po, path, shown, locale)
-    findings = [Finding(check.name, settings.level(check.name), message, shown, line, locale)
-                for check in _enabled(settings, "catalog") for line, message in check.function(cat) or ()]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        whole = pool.submit(lambda: [Finding(check.name, settings.level(check.name), message, shown, line, locale)
+                                     for check in _enabled(settings, "catalog")
+                                     for line, message in check.function(cat) or ()])
+        units = _unit_findings(po, shown, locale, glossary, settings, store)
+        return whole.result() + units
+
+
+def _unit_findings(po: polib.POFile, shown: str, locale: str, glossary: list[Term], settings: Settings,
+                   store: DerivedStore | None) -> list[Finding]:
     if store is None:
-        for entry in po:
-            findings.extend(check_entry(entry, locale, glossary, settings, shown))
-        return findings
+        return [finding for entry in po for finding in check_entry(entry, locale, glossary, settings, shown)]
     context = json.dumps([locale, settings.severity, settings.params, [repr(term) for term in glossary]],
                          sort_keys=True, default=repr)
     keys = [store.key(context + _checked_fields(entry)) for entry in po]
     known = store.get_many(keys)
+    findings = []
     for entry, key in zip(po, keys):
         if key in known:
             findings += [Finding(check, severity, message, shown, entry.linenum, locale, entry.msgid, entry.msgstr,

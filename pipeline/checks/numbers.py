@@ -71,9 +71,10 @@ def numbers_in(text: str, rules: list[tuple[str, str]]) -> list[set[str]]:
     return [values for match in _NUMBER.finditer(text) for values in readings(match.group(0), rules)]
 
 
-def _english(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # the same English is checked once per locale
+def _english(text: str) -> tuple[str, ...]:
     """English numbers: `.` decimal sign, `,` thousands separator; one value each."""
-    return [next(iter(v)) for v in numbers_in(text, [(".", ",")])]
+    return tuple(next(iter(v)) for v in numbers_in(text, [(".", ",")]))
 
 
 @unit_check("numbers", ERROR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -83,15 +84,16 @@ def doubled_word(ctx: Context):
             yield f"{match.group(0)!r} repeats a word; delete one ({IGNORE_HINT.format(check='doubled-word')})"
 
 
-def _bad_character(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Co", "Zl", "Zp") or char == "\ufffd"
+# Control (Cc), private-use (Co), line and paragraph separator (Zl, Zp) characters, and U+FFFD.
+BAD_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000-\uf8ff\U000f0000-\U000ffffd"
+                           "\U00100000-\U0010fffd\ufffd]")
 
 
 @unit_check("control-characters", ERROR)
 def control_characters(ctx: Context):
     """Tabs, line breaks, control and replacement characters do not belong in a sentence of an article."""
     english = set(ctx.msgid)
-    for char in sorted({c for c in ctx.msgstr if _bad_character(c) and c not in english}):
+    for char in sorted({c for c in BAD_CHARACTER.findall(ctx.msgstr) if c not in english}):
         name = unicodedata.name(char, repr(char))
         yield (f"the translation contains {name} (U+{ord(char):04X}), which breaks the page or shows as garbage; "
                f"remove it (one unit is one line of text)")
@@ -141,7 +143,8 @@ def _latin(text: str) -> bool:
     return sum("LATIN" in unicodedata.name(c, "") for c in letters) * 2 > len(letters)
 
 
-def names(english: str, latin_target: bool) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # the same English is checked once per locale
+def names(english: str, latin_target: bool) -> tuple[str, ...]:
     """Words of the English that look like names: capitalised mid-sentence, or acronyms anywhere.
 
     Non-Latin scripts transliterate names, so for them only acronyms and words with digits count;
@@ -159,7 +162,7 @@ def names(english: str, latin_target: bool) -> list[str]:
             before = english[: match.start()].rstrip(" \"'“‘(" + OBJECT)
             if before and before[-1] not in ".!?:;":
                 found.append(word)
-    return found
+    return tuple(found)
 
 
 @unit_check("names-dropped", WARNING)

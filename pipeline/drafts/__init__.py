@@ -15,11 +15,12 @@ drafts go only into units still empty then, so a translator's concurrent edit is
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import polib
 
@@ -36,10 +37,9 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import Term, glossary_path, load_glossary, terms_in
 from pipeline.inline import MarkupError, Tag, from_compact
 from pipeline.markers import mark_draft
+from pipeline.project import PARALLEL_MIN_STEPS, Project, Step
 from pipeline.segment import unit_id
 
-if TYPE_CHECKING:
-    from pipeline.project import Project
 
 DEFAULTS = {
     "cache": "build/cache/drafts.sqlite3",  # relative to the project root
@@ -86,6 +86,14 @@ class DraftReport:
     notes: list[str] = field(default_factory=list)  # engines that could not run, conflicts
     engine_calls: int = 0
 
+    def merge(self, other: DraftReport) -> None:
+        self.written += other.written
+        for origin, count in other.drafted.items():
+            self.drafted[origin] = self.drafted.get(origin, 0) + count
+        self.failed += other.failed
+        self.notes += other.notes
+        self.engine_calls += other.engine_calls
+
     def count(self, origin: str) -> None:
         key = "memory" if origin.startswith("memory ") else origin
         self.drafted[key] = self.drafted.get(key, 0) + 1
@@ -123,47 +131,45 @@ def draft(project: Project, docs: list[str], locales: list[str], engine_override
 
 def draft_catalogs(project: Project, catalogs: list[tuple[str, str]], engine_override: str | None = None,
                    progress: Progress | None = None) -> DraftReport:
-    """Draft the catalogs given as (document, locale) pairs, document by document.
+    """Draft the catalogs given as (document, locale) pairs, locale by locale.
 
-    Going by document reads each article once for all its locales; each locale keeps its
-    glossary, translation memory and engine across documents.
+    A locale's translation memory and engine live in one process; with several jobs
+    (`--jobs`), locales are drafted side by side in worker processes. Drafts depend only on
+    their own locale, so the result is the same as a serial run.
     """
-    config = project.config
-    settings = section(config, "drafts", DEFAULTS)
     if engine_override is not None and engine_override not in engine_names():
         raise MedlocError(f"unknown engine {engine_override!r}; engines: {', '.join(engine_names())}")
-    report = DraftReport()
-    by_doc: dict[str, list[str]] = {}
+    by_locale: dict[str, list[str]] = {}
     for doc, locale in catalogs:
-        by_doc.setdefault(doc, []).append(locale)
-    cache = DraftCache(config.root / settings["cache"])
-    drafters: dict[str, _LocaleDrafter] = {}
-    try:
-        for locale in dict.fromkeys(locale for _, locale in catalogs):
-            drafters[locale] = _LocaleDrafter(project, locale, engine_override or config.engine_for(locale),
-                                              settings, cache, progress or Progress(), report)
-        for doc, locales in by_doc.items():
-            units = _UnitTags(project, doc)
-            for locale in locales:
-                drafters[locale].draft(doc, units)
-    finally:
-        cache.close()
-    for drafter in drafters.values():
-        report.engine_calls += drafter.engine.calls if drafter.engine is not None else 0
+        by_locale.setdefault(locale, []).append(doc)
+    steps = [Step(f"draft:{locale}", "", locale, tuple(str(project.config.catalog_path(locale, doc)) for doc in docs), ())
+             for locale, docs in by_locale.items()]
+    work = partial(_draft_locale_step, engine_override, progress)
+    side_by_side = progress is None and len(catalogs) >= PARALLEL_MIN_STEPS  # a caller's progress stream stays in-process
+    report = DraftReport()
+    for part in project.imap_steps(steps, work, 2 if side_by_side else len(steps) + 1):
+        report.merge(part)
+    _UNIT_TAGS.clear()
     return report
 
 
-class _UnitTags:
-    """A document's units and their inline tags, segmented only if some catalog needs them."""
-
-    def __init__(self, project: Project, doc: str):
-        self.project, self.doc = project, doc
-        self._tags: dict[str, tuple[Tag, ...]] | None = None
-
-    def get(self) -> dict[str, tuple[Tag, ...]]:
-        if self._tags is None:
-            self._tags = {unit.msgid: unit.tags for unit in self.project.segmented(self.doc).units()}
-        return self._tags
+def _draft_locale_step(engine_override: str | None, progress: Progress | None, project: Project,
+                       step: Step) -> DraftReport:
+    """Draft one locale's catalogs (STEP.files) with one memory, one engine and one cache connection."""
+    config = project.config
+    settings = section(config, "drafts", DEFAULTS)
+    report = DraftReport()
+    cache = DraftCache(config.root / settings["cache"])
+    try:
+        drafter = _LocaleDrafter(project, step.locale, engine_override or config.engine_for(step.locale),
+                                 settings, cache, progress or Progress(plain=multiprocessing.parent_process() is not None),
+                                 report)
+        for path in step.files:
+            drafter.draft(Path(path).stem)
+    finally:
+        cache.close()
+    report.engine_calls += drafter.engine.calls if drafter.engine is not None else 0
+    return report
 
 
 class _LocaleDrafter:
@@ -184,7 +190,7 @@ class _LocaleDrafter:
         self.engine: Engine | None = None
         self.stopped = ""  # why the engine is not drafting: unavailable here, or failed earlier in this run
 
-    def draft(self, doc: str, unit_tags: _UnitTags) -> None:
+    def draft(self, doc: str) -> None:
         config, report, locale, name = self.project.config, self.report, self.locale, self.name
         if name == "none":
             return
@@ -198,7 +204,7 @@ class _LocaleDrafter:
         if not empty:
             report.written.append((path, False))
             return
-        units = unit_tags.get()
+        units = unit_tags(self.project, doc)
         empty = [e for e in empty if e.msgid in units]  # others wait for `medloc update`
         self.memory = self.memory or TranslationMemory.load(config, locale, self.settings["memory_threshold"])
         drafts: dict[str, Draft] = {}
@@ -274,6 +280,18 @@ def may_have_empty_units(path: Path) -> bool:
         return _EMPTY_MSGSTR.search(path.read_bytes()) is not None
     except OSError:
         return True
+
+
+def unit_tags(project: Project, doc: str) -> dict[str, tuple[Tag, ...]]:
+    """DOC's units and their inline tags, kept per process: drafting asks for them once per
+    locale, and they are a small fraction of a segmented document."""
+    key = (str(project.config.root), doc, str(project.config.source_path(doc).stat().st_mtime_ns))
+    if key not in _UNIT_TAGS:
+        _UNIT_TAGS[key] = {unit.msgid: unit.tags for unit in project.segmented(doc).units()}
+    return _UNIT_TAGS[key]
+
+
+_UNIT_TAGS: dict[tuple[str, str, str], dict[str, tuple[Tag, ...]]] = {}
 
 
 def _fits(text: str, tags: tuple[Tag, ...]) -> bool:

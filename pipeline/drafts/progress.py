@@ -9,9 +9,10 @@ WIDTH = 30
 
 
 class Progress:
-    def __init__(self, stream: TextIO | None = None):
+    def __init__(self, stream: TextIO | None = None, plain: bool = False):
+        """PLAIN: lines even on a terminal (workers drafting side by side would redraw one bar)."""
         self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
+        self.tty = self.stream.isatty() and not plain
         self.label = ""
         self.total = 0
         self.done = 0
