@@ -9,8 +9,8 @@ then, so re-running on unchanged input changes no byte.
 
 from __future__ import annotations
 
-import copy
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -167,11 +167,7 @@ def render_catalog(po: polib.POFile) -> str:
 
 def entry_text(entry: polib.POEntry, width: int) -> str:
     """One entry as `render_catalog` writes it: strings wrapped at WIDTH, comment lines never."""
-    bare = copy.copy(entry)
-    bare.tcomment = bare.comment = ""
-    comments = [("# ", entry.tcomment)] + ([] if entry.obsolete else [("#. ", entry.comment)])
-    lines = [prefix + line for prefix, text in comments if text for line in text.split("\n")]
-    return "\n".join([*lines, bare.__unicode__(width)])
+    return pofile.render_entry(entry, width)
 
 
 def write_template(pot: polib.POFile, path: Path) -> bool:
@@ -303,9 +299,21 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
     """Merge the template into one catalog without overwriting a translator's concurrent save."""
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
-    template = read_catalog(template_path, config.relative(template_path))
+    template = _template(template_path, config.relative(template_path))
     merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated")
     return [(path, write_catalog(merged, path))]
+
+
+def _template(path: Path, shown: str) -> polib.POFile:
+    """The template at PATH, parsed once for all the locales a worker merges it into (not changed by merging)."""
+    info = os.stat(path)  # an atomic rewrite always makes a new inode
+    stamp = (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    if _LAST_TEMPLATE[0] != stamp:
+        _LAST_TEMPLATE[:] = [stamp, read_catalog(path, shown)]
+    return _LAST_TEMPLATE[1]
+
+
+_LAST_TEMPLATE: list = [None, None]
 
 
 def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str) -> T:

@@ -1,14 +1,19 @@
-"""A fast reader for well-formed PO text, giving exactly the objects `polib.pofile` gives.
+"""Fast PO reading and writing that give exactly what polib gives, for a build's thousands of catalogs.
 
-polib's parser is a general state machine that costs about 3 ms a catalog, and a build reads
-thousands of catalogs. `parse` follows the same grammar and the same transitions in one tight
-loop, for text that `catalog.read_catalog` has already validated line by line; on anything
-polib would treat specially (a syntax error, an unusual layout) it raises `Unusual`, and the
-caller lets polib parse that text and report it. `tests/test_pofile.py` compares both readers
-entry by entry and attribute by attribute.
+`parse` follows polib's grammar and transitions in one tight loop, for text that
+`catalog.read_catalog` has already validated line by line; on anything polib would treat
+specially (a syntax error, an unusual layout) it raises `Unusual`, and the caller lets polib
+parse that text and report it. `render_entry` writes an entry as polib does, except that
+comment lines are never wrapped (GNU gettext does not wrap them either, and a wrapped
+`# medloc-draft: ...` line would no longer parse); wrapping a string, the costly part, is
+remembered, since each English string is written once per locale. `tests/test_pofile.py`
+compares both with polib, entry by entry.
 """
 
 from __future__ import annotations
+
+import functools
+import textwrap
 
 import polib
 
@@ -138,3 +143,55 @@ def _take_metadata(po: polib.POFile) -> None:
             po.metadata[key] = value.strip()
         elif key is not None:
             po.metadata[key] += "\n" + line.strip()
+
+
+def render_entry(entry: polib.POEntry, width: int) -> str:
+    """ENTRY as `polib.POEntry.__unicode__(width)` writes it, but with comment lines unwrapped."""
+    comments = [("# ", entry.tcomment)] + ([] if entry.obsolete else [("#. ", entry.comment)])
+    lines = [prefix + line for prefix, text in comments if text for line in text.split("\n")]
+    if not entry.obsolete and entry.occurrences:
+        places = " ".join(f"{place}:{line}" if line else place for place, line in entry.occurrences)
+        if width > 0 and len(places) + 3 > width:  # polib keeps hyphenated file names whole
+            lines += [line.replace("*", "-") for line in textwrap.wrap(
+                places.replace("-", "*"), width, initial_indent="#: ", subsequent_indent="#: ", break_long_words=False)]
+        else:
+            lines.append("#: " + places)
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    for name in ("previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
+        value = getattr(entry, name)
+        if value is not None:
+            lines += _field(name, "#~| " if entry.obsolete else "#| ", "", value, width)
+    mark = "#~ " if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        lines += _field("msgctxt", mark, "", entry.msgctxt, width)
+    lines += _field("msgid", mark, "", entry.msgid, width)
+    if entry.msgid_plural:
+        lines += _field("msgid_plural", mark, "", entry.msgid_plural, width)
+    if entry.msgstr_plural:
+        for index in sorted(entry.msgstr_plural):
+            lines += _field("msgstr", mark, f"[{index}]", entry.msgstr_plural[index], width)
+    else:
+        lines += _field("msgstr", mark, "", entry.msgstr, width)
+    return "\n".join(lines) + "\n"
+
+
+_SPECIAL = ("\\", "\n", "\r", "\t", "\v", "\b", "\f", '"')
+
+
+@functools.lru_cache(maxsize=16384)
+def _field(name: str, mark: str, index: str, value: str, width: int) -> tuple[str, ...]:
+    """polib's `_str_field`: one keyword and its string, wrapped as polib wraps it."""
+    parts = value.splitlines(True)
+    if len(parts) > 1:
+        parts = ["", *parts]
+    else:
+        room = width - (len(name) + 3 + len(index)) + sum(value.count(c) for c in _SPECIAL)
+        if width > 0 and len(value) > room:
+            parts = ["", *(polib.unescape(part) for part in textwrap.wrap(
+                polib.escape(value), width - 2, drop_whitespace=False, break_long_words=False))]
+        else:
+            parts = [value]
+    keyword = name[9:] if name.startswith("previous_") else name
+    first, *rest = parts
+    return (f'{mark}{keyword}{index} "{polib.escape(first)}"', *(f'{mark}"{polib.escape(part)}"' for part in rest))

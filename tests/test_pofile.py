@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import polib
@@ -137,3 +138,41 @@ def test_read_catalog_uses_the_fast_reader_and_still_names_bad_lines(tmp_path):
     path = tmp_path / "x.po"
     path.write_text(TRICKY, encoding="utf-8")
     assert [e.msgid for e in read_catalog(path)] == [e.msgid for e in polib.pofile(TRICKY)]
+
+
+def polib_entry_text(entry: polib.POEntry, width: int) -> str:
+    """The oracle: polib's own writer for everything but the comments, which are never wrapped."""
+    bare = copy.copy(entry)
+    bare.tcomment = bare.comment = ""
+    comments = [("# ", entry.tcomment)] + ([] if entry.obsolete else [("#. ", entry.comment)])
+    lines = [prefix + line for prefix, text in comments if text for line in text.split("\n")]
+    return "\n".join([*lines, bare.__unicode__(width)])
+
+
+TEXT = st.lists(st.sampled_from(list('ab cd-ef\\"\n\t.,«»中') + ["word ", "long-hyphenated-word ", "x" * 30]),
+                max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(msgid=TEXT, msgstr=TEXT, previous=st.one_of(st.none(), TEXT), ctx=st.one_of(st.none(), TEXT),
+       obsolete=st.booleans(), fuzzy=st.booleans(), comment=TEXT, plural=st.booleans(),
+       places=st.lists(st.tuples(st.sampled_from(["source/a-b.md", "x.md", "very-long-path/with-hyphens/file.md"]),
+                                 st.sampled_from(["", "1", "123"])), max_size=8),
+       width=st.sampled_from([79, 40, 0]))
+def test_render_entry_writes_what_polib_writes(msgid, msgstr, previous, ctx, obsolete, fuzzy, comment, plural,
+                                               places, width):
+    entry = polib.POEntry(msgid=msgid, msgstr="" if plural else msgstr, msgctxt=ctx, obsolete=obsolete,
+                          flags=["fuzzy"] if fuzzy else [], tcomment=comment, comment=comment,
+                          occurrences=places, previous_msgid=previous, previous_msgctxt=ctx)
+    if plural:
+        entry.msgid_plural = msgid + "s"
+        entry.msgstr_plural = {0: msgstr, 1: msgstr + msgstr}
+    assert pofile.render_entry(entry, width) == polib_entry_text(entry, width)
+
+
+def test_render_entry_wraps_long_strings_like_polib():
+    long = "People who have bladder cancer are more likely to need a biopsy of the hip, says the \"provider\"."
+    entry = polib.POEntry(msgid=long, msgstr=long.upper(), occurrences=[("source/a-very-long-name.md", "12")] * 6)
+    text = pofile.render_entry(entry, WRAP_WIDTH)
+    assert text == polib_entry_text(entry, WRAP_WIDTH)
+    assert text.count('msgid ""\n') == 1 and max(len(line) for line in text.splitlines()) <= WRAP_WIDTH

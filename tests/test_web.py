@@ -308,7 +308,7 @@ def test_arabic_preview_is_right_to_left(client, project_copy):
 
 
 @pytest.mark.parametrize("path", [
-    f"/doc/..%2F..%2Fetc%2Fpasswd/es",
+    "/doc/..%2F..%2Fetc%2Fpasswd/es",
     f"/doc/{DOC}/..%2F..%2Fpyproject.toml",
     f"/doc/{DOC}/fr",
     "/doc/nonexistent/es",
