@@ -66,13 +66,17 @@ def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 
 
 def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
-    """Check changed catalogs (in parallel); report those, and totals over every catalog. Writes nothing."""
+    """Check changed catalogs (in parallel); report those, and totals over every catalog. Writes nothing.
+
+    Each checked catalog's unit counts are remembered too, so the summary need not read it again.
+    """
     steps = catalog_steps(project, "check", docs, locales)
     todo = project.changed(steps)
-    for step, (lines, counts) in zip(todo, project.map_steps(todo, _check_one)):
+    for step, (lines, tallied, counts) in zip(todo, project.map_steps(todo, _check_one)):
         if lines:
             say(lines)
-        project.state.record(step.key, list(step.files), counts)
+        project.state.record(step.key, list(step.files), tallied)
+        project.state.record(_counts_key(step.locale, step.doc), [step.files[0]], counts)
     totals: Counter = Counter()
     for step in steps:
         totals.update(project.state.data(step.key) or {})
@@ -82,9 +86,15 @@ def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> W
     return []
 
 
-def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int]]:
-    findings = check_step(project, step)
-    return by_check(findings), dict(tally(findings))
+def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int], dict[str, int]]:
+    path = Path(step.files[0])
+    po = read_catalog(path, project.config.relative(path))
+    findings = check_step(project, step, po)
+    return by_check(findings), dict(tally(findings)), catalog_counts(po)
+
+
+def _counts_key(locale: str, doc: str) -> str:
+    return f"counts:{locale}:{doc}"
 
 
 def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
@@ -120,7 +130,7 @@ def summary(project: Project, docs: list[str], locales: list[str], written: Writ
         totals: Counter = Counter()
         for doc in docs:
             path = project.config.catalog_path(locale, doc)
-            totals.update(project.state.memo(f"counts:{locale}:{doc}", [path],
+            totals.update(project.state.memo(_counts_key(locale, doc), [path],
                                              lambda: catalog_counts(read_catalog(path, project.config.relative(path)))))
         label = docs[0] if len(docs) == 1 else f"{len(docs)} documents"
         lines.append(f"  {label} [{locale}]: {totals['total']} units, {totals['translated']} translated, "

@@ -116,7 +116,7 @@ class DerivedStore:
 
     Keys are digests of everything a value depends on, salted with the deriving code's own
     version, so a stale value can never be found. New values are buffered and stored by
-    `flush` in one transaction; a crash loses at most the unflushed ones, never the file.
+    `flush` in one transaction.
     """
 
     def __init__(self, path: Path, salt: str):
@@ -128,6 +128,10 @@ class DerivedStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60)
+            # Write-ahead log, synced at checkpoints rather than every commit: a crash loses at most
+            # the last values (recomputed next time), never the file, and workers read while one writes.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return self._db
 

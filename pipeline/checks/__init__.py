@@ -206,13 +206,13 @@ def iter_checks(project: Project, docs: list[str], locales: list[str]) -> Iterat
     yield from project.imap_steps(steps, check_step)
 
 
-def check_step(project: Project, step: Step) -> list[Finding]:
-    """Check one catalog: STEP.files is (catalog, glossary, ...)."""
+def check_step(project: Project, step: Step, po: polib.POFile | None = None) -> list[Finding]:
+    """Check one catalog: STEP.files is (catalog, glossary, ...); PO is the catalog if already read."""
     config = project.config
     path, terms_file = Path(step.files[0]), Path(step.files[1])
     shown = config.relative(path)
     glossary = load_glossary(terms_file, config.relative(terms_file))
-    return check_catalog(read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config),
+    return check_catalog(po or read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config),
                          findings_store(config.build))
 
 
