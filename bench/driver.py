@@ -18,17 +18,25 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-ENGINES: list = []  # every instant engine created in this process
-
-
 def _register_instant() -> None:
-    """Make `instant` an engine name, counting the engines it creates in ENGINES."""
+    """Make `instant` an engine name. With MEDLOC_BENCH_CALLS set, every request appends its
+    unit count to FILE.log: drafting runs in worker processes, so counts are kept on disk."""
     from pipeline import drafts
     from pipeline.drafts import instant
 
+    log = os.environ.get("MEDLOC_BENCH_CALLS")
+
     def create(locale: str, settings: dict):
         engine = instant.create(locale, settings)
-        ENGINES.append(engine)
+        if log:
+            translate = engine.translate
+
+            def counted(texts: list[str]) -> list[str]:
+                with open(f"{log}.log", "a", encoding="utf-8") as handle:  # one short append per request
+                    handle.write(f"{len(texts)}\n")
+                return translate(texts)
+
+            engine.translate = counted
         return engine
 
     drafts.ENGINES["instant"] = create
@@ -90,8 +98,10 @@ def commands() -> int:
 def _write_calls() -> None:
     target = os.environ.get("MEDLOC_BENCH_CALLS")
     if target:
-        Path(target).write_text(json.dumps({"calls": sum(e.calls for e in ENGINES),
-                                            "units": sum(e.units for e in ENGINES)}))
+        log = Path(f"{target}.log")
+        units = [int(line) for line in log.read_text(encoding="utf-8").split()] if log.exists() else []
+        log.unlink(missing_ok=True)
+        Path(target).write_text(json.dumps({"calls": len(units), "units": sum(units)}))
 
 
 def main(argv: list[str]) -> int:

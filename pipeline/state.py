@@ -130,7 +130,10 @@ class DerivedStore:
             self._db = sqlite3.connect(self.path, timeout=60)
             # Write-ahead log, synced at checkpoints rather than every commit: a crash loses at most
             # the last values (recomputed next time), never the file, and workers read while one writes.
-            self._db.execute("PRAGMA journal_mode=WAL")
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")  # persistent: one process's switch serves all
+            except sqlite3.OperationalError:  # another worker is switching it right now
+                pass
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return self._db

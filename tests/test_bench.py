@@ -111,3 +111,29 @@ def test_instant_engine_drafts_every_empty_unit_and_counts_its_work(project_copy
     assert empty and all(e.msgstr.startswith("[vi] ") and "fuzzy" in e.flags for e in drafted.values())
     work = json.loads(calls.read_text())
     assert work["units"] == len(empty) and work["calls"] >= 1
+
+
+def test_instant_engine_work_is_counted_in_worker_processes(project_copy, tmp_path, monkeypatch):
+    """Drafting 24 catalogs with two jobs runs in worker processes; their requests still count."""
+    from pipeline.cli import main as medloc_main
+
+    source = (project_copy / "source" / "vertebroplasty.md").read_text(encoding="utf-8")
+    for i in range(11):
+        (project_copy / "source" / f"copy{i:02}.md").write_text(source.replace("Title: ", f"Title: Copy {i} "),
+                                                               encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert medloc_main(["-C", str(project_copy), "extract"]) == 0
+    assert medloc_main(["-C", str(project_copy), "update", "-l", "vi", "-l", "ar"]) == 0
+    catalogs = [p for loc in ("vi", "ar") for p in (project_copy / "locales" / loc).glob("*.po")]
+    # The copies share their units; the draft cache answers a text again without a request.
+    empty = len({(p.parent.name, e.msgid) for p in catalogs for e in polib.pofile(str(p)) if not e.obsolete and not e.msgstr})
+    assert len(catalogs) == 24 and empty
+    calls = tmp_path / "calls.json"
+    monkeypatch.setenv("MEDLOC_BENCH_CALLS", str(calls))
+    monkeypatch.setenv("MEDLOC_BENCH_PROFILE", "")
+    shutil.rmtree(project_copy / "build", ignore_errors=True)
+
+    driver.main(["cli", "-C", str(project_copy), "-j", "2", "draft", "-l", "vi", "-l", "ar", "--engine", "instant"])
+
+    work = json.loads(calls.read_text())
+    assert work["units"] == empty and work["calls"] >= 2
