@@ -198,6 +198,10 @@ def render_text(segmented: Segmented, page: Page, translate: Translate | None = 
 
 
 def display_width(text: str) -> int:
+    """Terminal columns of TEXT. ASCII needs no lookup: each printable character takes one
+    column, and text with a control character falls back to its length anyway."""
+    if text.isascii():
+        return len(text)
     width = wcswidth(text)
     return width if width >= 0 else len(text)
 

@@ -139,3 +139,14 @@ def test_plain_text_has_headings_bullets_and_footer():
     assert "\nRisks\n-----\n" in text and "\n- Bleeding\n" in text
     assert "Review Date: 7/13/2015" in text
     assert all(len(line) <= 72 for line in text.splitlines() if " " in line.strip())
+
+
+def test_display_width_of_ascii_is_what_wcwidth_says():
+    from wcwidth import wcswidth
+
+    from pipeline.render import display_width
+
+    for text in ["plain words", "tab\there", "", "ctrl\x01", "del\x7f", "".join(map(chr, range(128)))]:
+        width = wcswidth(text)
+        assert display_width(text) == (width if width >= 0 else len(text)), repr(text)
+    assert display_width("中文 ok") == 7 and display_width("é") == 1

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.segment import segment, split_sentences, unit_id
 from pipeline.source import parse_document
@@ -92,3 +94,32 @@ def test_seed_article_units():
     assert "Allergic reactions to medicines" in msgids
     assert not any("PMID" in m or "Anselmetti" in m for m in msgids)  # references are do-not-translate
     assert "References" in msgids  # ...but their heading is translated
+
+
+WORDS = ["Dr.", "e.g.", "i.e.", "U.S.", "a.m.", "3.5", "mg.", "Take", "the", "pill", "now.", "Why?", "Stop!", "  ",
+         "\n", "(see", "[1].", "et", "al.", "<1>link</1>", "<2/>", "\"Yes.\"", "No.", "...", "2.", "Fig.", "vs.", "\u00a0",
+         "St.", "Mary's", "10", "p.m.", "Call", "911."]
+
+
+def _stock_and_ours(text: str):
+    import pysbd
+
+    from pipeline.segment import _Segmenter
+
+    return (pysbd.Segmenter(language="en", clean=False).segment(text),
+            _Segmenter(language="en", clean=False).segment(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join))
+def test_faster_sentence_location_gives_pysbds_own_sentences(text):
+    stock, ours = _stock_and_ours(text)
+    assert ours == stock
+
+
+def test_faster_sentence_location_on_the_seed_article():
+    paragraphs = [b for b in (ROOT / "source" / "vertebroplasty.md").read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    assert len(paragraphs) > 10
+    for paragraph in paragraphs:
+        stock, ours = _stock_and_ours(paragraph)
+        assert ours == stock
