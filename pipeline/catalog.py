@@ -10,7 +10,6 @@ then, so re-running on unchanged input changes no byte.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -26,6 +25,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
+from pipeline.state import identity
 
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
@@ -306,8 +306,7 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
 
 def _template(path: Path, shown: str) -> polib.POFile:
     """The template at PATH, parsed once for all the locales a worker merges it into (not changed by merging)."""
-    info = os.stat(path)  # an atomic rewrite always makes a new inode
-    stamp = (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    stamp = (str(path), identity(path))
     if _LAST_TEMPLATE[0] != stamp:
         _LAST_TEMPLATE[:] = [stamp, read_catalog(path, shown)]
     return _LAST_TEMPLATE[1]

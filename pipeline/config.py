@@ -53,6 +53,11 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and PO references: relative to the project root."""
+        if ".." not in path.parts:
+            try:  # the common case, a path built from the root: no file system calls
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

