@@ -28,9 +28,10 @@ Say = Callable[[str], None]
 Written = list[tuple[Path, bool]]
 
 
-def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
-    """Run every stage on DOCS x LOCALES; SAY receives progress lines. Returns files (path, written?)."""
-    written: Written = []
+def build(project: Project, docs: list[str], locales: list[str], say: Say) -> list[Path]:
+    """Run every stage on DOCS x LOCALES; SAY receives progress lines. Returns the files written
+    (only those: a corpus of thousands of documents has tens of thousands of unchanged ones)."""
+    written: list[Path] = []
     for name, stage in (("extract", lambda: extract(project, docs)),
                         ("update", lambda: update(project, docs, locales)),
                         ("draft", lambda: _draft(project, docs, locales, say)),
@@ -42,8 +43,8 @@ def build(project: Project, docs: list[str], locales: list[str], say: Say) -> Wr
         for path, changed in results:
             if changed:
                 say(f"  wrote     {project.config.relative(path)}")
+                written.append(path)
         say(f"  {name} took {time.perf_counter() - started:.1f} s")
-        written += results
     return written
 
 
@@ -122,10 +123,9 @@ def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
     return written
 
 
-def summary(project: Project, docs: list[str], locales: list[str], written: Written) -> list[str]:
+def summary(project: Project, docs: list[str], locales: list[str], written: list[Path]) -> list[str]:
     """Units by state per locale, over all documents (counts remembered per catalog fingerprint)."""
-    changed = sum(1 for _, was_written in written if was_written)
-    lines = [f"medloc build: {len(docs)} document(s), {len(locales)} locale(s), {changed} file(s) written"]
+    lines = [f"medloc build: {len(docs)} document(s), {len(locales)} locale(s), {len(written)} file(s) written"]
     for locale in locales:
         totals: Counter = Counter()
         for doc in docs:
