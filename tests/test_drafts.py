@@ -288,6 +288,7 @@ def test_translation_memory_rereads_only_changed_catalogs(project_copy, monkeypa
     reads.clear()
     assert memory.TranslationMemory.load(config, "es", 0.9).lookup("Bleeding", (), "x").msgstr == "Sangrado"
     assert reads == []  # nothing changed: the index answered
+    assert (project_copy / "build" / "cache" / "memory.sqlite3").exists()
     po[0].msgstr = "Hemorragia"
     po.save(str(other))
     assert memory.TranslationMemory.load(config, "es", 0.9).lookup("Bleeding", (), "x").msgstr == "Hemorragia"

@@ -9,14 +9,15 @@ warning quoting the English it translated, so the translator sees what to adjust
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.catalog import read_catalog
 from pipeline.config import Config
-from pipeline.fsutil import write_if_changed
 from pipeline.inline import MarkupError, Tag, from_compact
-from pipeline.state import fingerprint
+from pipeline.state import DerivedStore, fingerprint
+
+_INDEX_VERSION = "translation memory index 2"  # what a catalog contributes: translated, not fuzzy, active
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,7 @@ class Match:
         return [f"memory {int(self.score * 100)}%: written for other English; compare"]
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):  # a tuple: a large memory holds hundreds of thousands
     msgid: str
     msgstr: str
     source: str
@@ -55,27 +55,24 @@ class TranslationMemory:
     def load(cls, config: Config, locale: str, threshold: float) -> TranslationMemory:
         """Every human translation in locales/LOCALE/*.po, in file name order.
 
-        What each catalog holds is remembered in `build/cache/memory-LOCALE.json` with the
-        catalog's fingerprint, so only catalogs changed since the last load are read again.
+        What each catalog holds is remembered in `build/cache/memory.sqlite3` under the
+        catalog's path and fingerprint, so only catalogs changed since the last load are read
+        again; the index is read in rows, never as one document the size of the corpus.
         """
-        index_path = config.build / "cache" / f"memory-{locale}.json"
-        try:
-            index = json.loads(index_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            index = {}
-        fresh: dict[str, list] = {}
+        store = DerivedStore(config.build / "cache" / "memory.sqlite3", _INDEX_VERSION)
+        paths = sorted((config.locales_dir / locale).glob("*.po"))
+        shown = [config.relative(path) for path in paths]
+        keys = [store.key(f"{name}\0{fingerprint(path)}") for name, path in zip(shown, paths)]
+        known = store.get_many(keys)
         entries = []
-        for path in sorted((config.locales_dir / locale).glob("*.po")):
-            shown = config.relative(path)
-            stamp = list(fingerprint(path) or ())
-            known = index.get(shown)
-            if not known or known[0] != stamp:
-                known = [stamp, [[e.msgid, e.msgstr] for e in read_catalog(path, shown)
-                                 if e.msgstr and "fuzzy" not in e.flags and not e.obsolete and not e.msgid_plural]]
-            fresh[shown] = known
-            entries += [_Entry(msgid, msgstr, shown) for msgid, msgstr in known[1]]
-        if fresh != index:
-            write_if_changed(index_path, json.dumps(fresh, ensure_ascii=False, sort_keys=True))
+        for path, name, key in zip(paths, shown, keys):
+            pairs = known.pop(key, None)
+            if pairs is None:
+                pairs = [[e.msgid, e.msgstr] for e in read_catalog(path, name)
+                         if e.msgstr and "fuzzy" not in e.flags and not e.obsolete and not e.msgid_plural]
+                store.add(key, pairs)
+            entries += [_Entry(msgid, msgstr, name) for msgid, msgstr in pairs]
+        store.flush()
         return cls(entries, threshold)
 
     def lookup(self, msgid: str, tags: tuple[Tag, ...], exclude: str) -> Match | None:
