@@ -25,7 +25,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
-from pipeline.state import identity
+from pipeline.state import LastParsed
 
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
@@ -161,13 +161,8 @@ def render_catalog(po: polib.POFile) -> str:
     header = "".join("#\n" if not line else (f"#{line}\n" if line[:1] in ",:" else f"# {line}\n")
                      for line in po.header.split("\n"))
     entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
-    text = header + "\n".join(entry_text(entry, po.wrapwidth) for entry in entries)
+    text = header + "\n".join(pofile.render_entry(entry, po.wrapwidth) for entry in entries)
     return text if text.endswith("\n") else text + "\n"
-
-
-def entry_text(entry: polib.POEntry, width: int) -> str:
-    """One entry as `render_catalog` writes it: strings wrapped at WIDTH, comment lines never."""
-    return pofile.render_entry(entry, width)
 
 
 def write_template(pot: polib.POFile, path: Path) -> bool:
@@ -299,20 +294,12 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
     """Merge the template into one catalog without overwriting a translator's concurrent save."""
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
-    template = _template(template_path, config.relative(template_path))
+    template = _TEMPLATE.get(template_path, lambda: read_catalog(template_path, config.relative(template_path)))
     merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated")
     return [(path, write_catalog(merged, path))]
 
 
-def _template(path: Path, shown: str) -> polib.POFile:
-    """The template at PATH, parsed once for all the locales a worker merges it into (not changed by merging)."""
-    stamp = (str(path), identity(path))
-    if _LAST_TEMPLATE[0] != stamp:
-        _LAST_TEMPLATE[:] = [stamp, read_catalog(path, shown)]
-    return _LAST_TEMPLATE[1]
-
-
-_LAST_TEMPLATE: list = [None, None]
+_TEMPLATE = LastParsed()  # a worker merges one template into all its locales in turn
 
 
 def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str) -> T:

@@ -38,7 +38,7 @@ from pipeline.config import SOURCE_LANGUAGE
 from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes, write_if_changed
 from pipeline.project import Project, Step
-from pipeline.state import identity
+from pipeline.state import LastParsed
 from pipeline.render import bcp47, english_page, localized_page, render_html, render_text
 
 MANIFEST = "manifest.json"
@@ -86,16 +86,7 @@ def read_manifest(project: Project) -> dict[str, Any]:
     return data if isinstance(data, dict) and isinstance(data.get("documents"), dict) else {"documents": {}}
 
 
-_ON_DISK: dict[str, tuple[Any, dict[str, Any]]] = {}
-
-
-def _manifest_as_on_disk(project: Project) -> dict[str, Any]:
-    """`read_manifest`, parsed again only when the file changes (each document being rendered asks)."""
-    path = project.config.reviewed / MANIFEST
-    stamp = identity(path)
-    if _ON_DISK.get(str(path), (None,))[0] != stamp or stamp is None:
-        _ON_DISK[str(path)] = (stamp, read_manifest(project))
-    return _ON_DISK[str(path)][1]
+_ON_DISK = LastParsed()  # the manifest as on disk, for every document rendered in this process
 
 
 def published_entry(manifest: dict[str, Any], doc: str, locale: str) -> dict[str, Any] | None:
@@ -146,7 +137,8 @@ class _Rendered:
 def _render_document(locales: tuple[str, ...], project: Project, step: Step) -> _Rendered:
     """English pages of STEP.doc, its approved translations in LOCALES, and its manifest entry."""
     doc, config = step.doc, project.config
-    manifest = _manifest_as_on_disk(project)  # publish writes it only after every document is rendered
+    # Read as on disk: publish writes the manifest only after every document is rendered.
+    manifest = _ON_DISK.get(config.reviewed / MANIFEST, lambda: read_manifest(project))
     reviews = {locale: review_units(project, doc, locale) for locale in locales}
     ready = {(doc, locale) for locale, units in reviews.items() if units and not unapproved(units)}
     languages = _languages(project, doc, ready, manifest)

@@ -42,6 +42,22 @@ def identity(path: Path | str) -> tuple[int, int, int] | None:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
+class LastParsed:
+    """The last file parsed through it and the result, parsed again only for another file or
+    a changed one (by `identity`; a missing file is parsed every time). One slot, so memory
+    does not grow with the files asked for."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._value: Any = None
+
+    def get(self, path: Path | str, parse: Callable[[], Any]) -> Any:
+        key = (str(path), identity(path))
+        if key[1] is None or key != self._key:
+            self._value, self._key = parse(), key
+        return self._value
+
+
 class BuildState:
     """Per step: a digest of its files' fingerprints, and optionally a small JSON result."""
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog import WRAP_WIDTH, entry_text, read_catalog, render_catalog
+from pipeline import pofile
+from pipeline.catalog import WRAP_WIDTH, read_catalog, render_catalog
 from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.project import Project
@@ -83,7 +84,7 @@ def replace_entry(text: str, po: polib.POFile, entry: polib.POEntry) -> str:
         start -= 1
     while end < len(lines) and lines[end].strip():
         end += 1
-    block = entry_text(entry, WRAP_WIDTH).rstrip("\n").split("\n")
+    block = pofile.render_entry(entry, WRAP_WIDTH).rstrip("\n").split("\n")
     candidate = "\n".join(lines[:start] + block + lines[end:])
     if render_catalog(polib.pofile(candidate, wrapwidth=WRAP_WIDTH)) == render_catalog(po):
         return candidate
