@@ -76,7 +76,8 @@ class Approval:
         }
 
     def binds(self, msgid: str, msgstr: str) -> bool:
-        return sha256(self.msgid) == sha256(msgid) and sha256(self.msgstr) == sha256(msgstr)
+        """Exactly these texts, character for character (the ledger's digests guard the record itself)."""
+        return self.msgid == msgid and self.msgstr == msgstr
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,16 @@ def review_units(project: Project, doc: str, locale: str) -> list[UnitReview]:
     catalog_file = config.catalog_path(locale, doc)
     po = read_catalog(catalog_file, config.relative(catalog_file)) if catalog_file.exists() else None
     entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    by_english: dict[str, list[tuple[int, Approval]]] = {}  # in ledger order
     ledger = read_ledger(ledger_path(project, locale, doc), config.relative(ledger_path(project, locale, doc)))
+    for position, approval in enumerate(ledger):
+        by_english.setdefault(approval.msgid, []).append((position, approval))
     out = []
     for unit in _distinct_units(project, doc):
         entry = entries.get(unit.msgid)
         msgstr = entry.msgstr if entry is not None else ""
         earlier = {unit.msgid, entry.previous_msgid} if entry is not None and entry.previous_msgid else {unit.msgid}
-        mine = [a for a in ledger if a.msgid in earlier]
+        mine = [a for _, a in sorted(pair for english in earlier for pair in by_english.get(english, []))]
         live = next((a for a in reversed(mine) if msgstr and a.binds(unit.msgid, msgstr)), None)
         last = next((a for a in reversed(mine) if a is not live), None)
         state = entry_state(entry) if entry is not None else "missing"

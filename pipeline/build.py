@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.approvals import ledger_path
-from pipeline.catalog import catalog_counts, catalog_steps, extract, folder_of, read_catalog, update
-from pipeline.checks import check_step
+from pipeline.catalog import (catalog_counts, catalog_steps, extract, folder_of, read_catalog, record_translations,
+                              update)
+from pipeline.checks import check_step, judge_in_batches
 from pipeline.checks.report import by_check, tally
 from pipeline.config import SOURCE_LANGUAGE
 from pipeline.drafts import draft_catalogs
@@ -69,10 +70,12 @@ def _draft(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> Written:
     """Check changed catalogs (in parallel); report those, and totals over every catalog. Writes nothing.
 
-    Each checked catalog's unit counts are remembered too, so the summary need not read it again.
+    Each checked catalog's unit counts are remembered too, so the summary need not read it again,
+    and its human translations, so the translation memory need not either.
     """
     steps = catalog_steps(project, "check", docs, locales)
     todo = project.changed(steps)
+    judge_in_batches(project, todo)
     for step, (lines, tallied, counts) in zip(todo, project.map_steps(todo, _check_one)):
         if lines:
             say(lines)
@@ -91,6 +94,7 @@ def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int], dict[
     path = Path(step.files[0])
     po = read_catalog(path, project.config.relative(path))
     findings = check_step(project, step, po)
+    record_translations(project.config.build, path, po)
     return by_check(findings), dict(tally(findings)), catalog_counts(po)
 
 

@@ -10,6 +10,8 @@ then, so re-running on unchanged input changes no byte.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -17,6 +19,8 @@ from typing import Callable, TypeVar
 import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from pipeline import clock, pofile
 from pipeline.config import Config, parse_locale
@@ -25,7 +29,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
-from pipeline.state import LastParsed
+from pipeline.state import DerivedStore, LastParsed, fingerprint
 
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
@@ -140,16 +144,26 @@ def update_catalog(template: polib.POFile, old: polib.POFile | None, locale: str
 def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
     """The translated entry most similar to MSGID, if at least FUZZY_THRESHOLD similar."""
     best, best_score = None, FUZZY_THRESHOLD
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(msgid)
-    for candidate in candidates:
-        matcher.set_seq1(candidate.msgid)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue
+    matcher = difflib.SequenceMatcher(None, "", msgid, autojunk=False)  # indexes MSGID once, for all candidates
+    for index in may_match(msgid, [candidate.msgid for candidate in candidates], FUZZY_THRESHOLD):
+        matcher.set_seq1(candidates[index].msgid)
         score = matcher.ratio()
         if score > best_score or (score == best_score and best is None):
-            best, best_score = candidate, score
+            best, best_score = candidates[index], score
     return best
+
+
+def may_match(text: str, choices: list[str], floor: float) -> list[int]:
+    """The indices, in order, of CHOICES whose difflib ratio with TEXT may reach FLOOR.
+
+    difflib's matching blocks are a common subsequence, so its ratio never exceeds the
+    longest-common-subsequence (Indel) similarity, which rapidfuzz computes in C for all
+    choices at once. Skipping choices below FLOOR by that bound changes no result and leaves
+    difflib's slow ratio to the few that may match.
+    """
+    found = process.extract(text, choices, scorer=Indel.normalized_similarity,
+                            score_cutoff=max(0.0, floor - 0.01), limit=None)  # margin: rapidfuzz rounds cutoffs
+    return sorted(index for _, _, index in found)
 
 
 def render_catalog(po: polib.POFile) -> str:
@@ -175,11 +189,44 @@ def write_template(pot: polib.POFile, path: Path) -> bool:
     return write_if_changed(path, render_catalog(pot))
 
 
-def write_catalog(po: polib.POFile, path: Path) -> bool:
-    """Write a locale catalog if it changed; a new catalog gets today's PO-Revision-Date."""
+def write_catalog(po: polib.POFile, path: Path, build: Path | None = None) -> bool:
+    """Write a locale catalog if it changed; a new catalog gets today's PO-Revision-Date.
+    Given the BUILD folder, also `record_translations` of what it now holds."""
     if not po.metadata.get("PO-Revision-Date"):
         po.metadata["PO-Revision-Date"] = now_stamp()
-    return write_if_changed(path, render_catalog(po))
+    written = write_if_changed(path, render_catalog(po))
+    if build is not None:
+        record_translations(build, path, po)
+    return written
+
+
+def record_translations(build: Path, path: Path | str, po: polib.POFile) -> None:
+    """Record in `translations_index` that the catalog at PATH, as it is now, holds PO's human translations."""
+    index = translations_index(build)
+    index.add(translations_key(index, path), human_translations(po))
+    index.flush()
+
+
+def human_translations(po: polib.POFile) -> list[list[str]]:
+    """[English, translation] of each active unit a person translated (translated, not fuzzy)."""
+    return [[e.msgid, e.msgstr] for e in po
+            if e.msgstr and "fuzzy" not in e.flags and not e.obsolete and not e.msgid_plural]
+
+
+def translations_index(build: Path) -> DerivedStore:
+    """`build/cache/translations.sqlite3`: each catalog's `human_translations` under its path and
+    fingerprint. `update` records them as it writes; the translation memory then parses only
+    catalogs changed since by someone else (a translator, `approve`)."""
+    return _translations_index(build, os.getpid())
+
+
+@functools.cache
+def _translations_index(build: Path, pid: int) -> DerivedStore:  # a forked worker opens its own
+    return DerivedStore(build / "cache" / "translations.sqlite3", "human translations 1")
+
+
+def translations_key(index: DerivedStore, path: Path | str) -> str:
+    return index.key(f"{os.path.abspath(path)}\0{fingerprint(path)}")
 
 
 _KEYWORD_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?P<body>.*)$')
@@ -220,10 +267,18 @@ def _check_strings(text: str, shown: str) -> None:
 def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a .po/.pot file; a syntax error is a MedlocError naming the file and line."""
     shown = shown or str(path)
+    return parse_catalog(catalog_bytes(path, shown), shown)
+
+
+def catalog_bytes(path: Path, shown: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise MedlocError(f"cannot read catalog: {exc.strerror}", shown) from None
+
+
+def parse_catalog(data: bytes, shown: str) -> polib.POFile:
+    """The catalog in DATA (the bytes of the file SHOWN); a syntax error is a MedlocError naming its line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -296,22 +351,29 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
     template_path, path = step.files[0], step.outputs[0]
     template = _TEMPLATE.get(template_path, lambda: read_catalog(template_path, config.relative(template_path)))
     merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated")
-    return [(path, write_catalog(merged, path))]
+    return [(path, write_catalog(merged, path, config.build))]
 
 
 _TEMPLATE = LastParsed()  # a worker merges one template into all its locales in turn
 
 
-def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str) -> T:
+def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str,
+                 known: tuple[bytes, polib.POFile] | None = None) -> T:
     """CHANGE applied to the catalog at PATH (None if there is none yet), from a stable read.
 
     If the file changed while CHANGE ran (a translator saved in Poedit meanwhile), start again
     from what they saved; if it keeps changing, give up with an error and write nothing. The
-    caller writes the result at once.
+    caller writes the result at once. KNOWN is the caller's own parse of the file's bytes, used
+    (and changed) if the file still holds exactly those bytes.
     """
     for _ in range(MERGE_ATTEMPTS):
         seen = _contents(path)
-        result = change(read_catalog(path, shown) if seen is not None else None)
+        if seen is not None and known is not None and known[0] == seen:
+            old: polib.POFile | None = known[1]
+        else:
+            old = parse_catalog(seen, shown) if seen is not None else None
+        known = None
+        result = change(old)
         if _contents(path) == seen:
             return result
     raise MedlocError(f"the catalog kept changing while medloc {verb} it, so nothing was written; "

@@ -174,7 +174,10 @@ def _add_selection(parser: argparse.ArgumentParser, locales: bool = True) -> Non
 
 COMMANDS: dict[str, tuple[Command, str, str]] = {
     "build": (cmd_build, "run every stage in order and summarize",
-              "Run extract, update and the English outputs, then print a summary per catalog."),
+              "Run extract, update, draft, check and publish in order, then print a summary per locale.\n"
+              "Each stage redoes only what changed since the last build (build/state.json): a build\n"
+              "with nothing changed only compares file fingerprints and rewrites no file. Check\n"
+              "findings are printed but do not stop the build; `medloc check` exits 1 on errors."),
     "extract": (cmd_extract, "write locales/templates/DOC.pot from source/DOC.md",
                 "Cut each article into units and write its template. Unchanged templates keep every byte."),
     "update": (cmd_update, "create or update locales/LANG/DOC.po from the templates",

@@ -15,6 +15,7 @@ import hashlib
 import os
 import sqlite3
 import json
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -137,31 +138,51 @@ class BuildState:
             self._dirty = False
 
 
+def connect_cache(path: Path) -> sqlite3.Connection:
+    """An SQLite cache file under `build/cache/`, shared by worker processes (and threads).
+
+    Write-ahead log, synced at checkpoints rather than every commit: a crash loses at most the
+    last values (recomputed or asked again next time), never the file, and workers read while
+    one writes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=60, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")  # persistent: one process's switch serves all
+    except sqlite3.OperationalError:  # another worker is switching it right now
+        pass
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
 class DerivedStore:
     """Values derived from text, kept across runs in one SQLite table of `build/cache/`.
 
     Keys are digests of everything a value depends on, salted with the deriving code's own
     version, so a stale value can never be found. New values are buffered and stored by
-    `flush` in one transaction.
+    `flush` in one transaction. Threads of one process may share a store (the catalog checks
+    run in a thread beside the unit checks); each forked worker process opens its own.
     """
 
     def __init__(self, path: Path, salt: str):
         self.path, self._salt = path, salt
         self._db: sqlite3.Connection | None = None
         self._new: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=60)
-            # Write-ahead log, synced at checkpoints rather than every commit: a crash loses at most
-            # the last values (recomputed next time), never the file, and workers read while one writes.
-            try:
-                self._db.execute("PRAGMA journal_mode=WAL")  # persistent: one process's switch serves all
-            except sqlite3.OperationalError:  # another worker is switching it right now
-                pass
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db = connect_cache(self.path)
+            with db:  # one transaction: another process opening the store meanwhile waits
+                db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT NOT NULL)")
+                if db.execute("SELECT value FROM salt").fetchall() != [(self._salt,)]:
+                    # Values of other code can never be found again (keys are salted): drop them,
+                    # so a cache kept across CI runs does not grow with every release.
+                    db.execute("DELETE FROM derived")
+                    db.execute("DELETE FROM salt")
+                    db.execute("INSERT INTO salt VALUES (?)", (self._salt,))
+            self._db = db
         return self._db
 
     def key(self, text: str) -> str:
@@ -171,21 +192,24 @@ class DerivedStore:
         """The stored values among KEYS (one query)."""
         found: dict[str, Any] = {}
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
-            part = unique[start:start + 500]
-            rows = self._connect().execute(
-                f"SELECT key, value FROM derived WHERE key IN ({','.join('?' * len(part))})", part)
-            found.update((key, json.loads(value)) for key, value in rows)
+        with self._lock:
+            for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
+                part = unique[start:start + 500]
+                rows = self._connect().execute(
+                    f"SELECT key, value FROM derived WHERE key IN ({','.join('?' * len(part))})", part)
+                found.update((key, json.loads(value)) for key, value in rows)
         return found
 
     def add(self, key: str, value: Any) -> None:
-        self._new.append((key, json.dumps(value, ensure_ascii=False)))
+        with self._lock:
+            self._new.append((key, json.dumps(value, ensure_ascii=False)))
 
     def flush(self) -> None:
-        if self._new:
-            with self._connect() as db:
-                db.executemany("INSERT OR IGNORE INTO derived VALUES (?, ?)", self._new)
-            self._new = []
+        with self._lock:
+            if self._new:
+                with self._connect() as db:
+                    db.executemany("INSERT OR IGNORE INTO derived VALUES (?, ?)", self._new)
+                self._new = []
 
 
 class SentenceStore(DerivedStore):

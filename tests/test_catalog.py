@@ -1,13 +1,16 @@
 """Catalogs: templates from units, msgmerge-compatible updates, byte stability, msgfmt validity."""
 
+import difflib
 import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.catalog import build_template, locale_header, read_catalog, render_catalog, update_catalog
+from pipeline.catalog import build_template, locale_header, may_match, read_catalog, render_catalog, update_catalog
 from pipeline.config import load_config
 from pipeline.errors import MedlocError
 from pipeline.segment import segment
@@ -143,3 +146,14 @@ def test_read_catalog_refuses_duplicates_and_other_charsets(tmp_path):
     latin.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "a"\nmsgstr "x"\n')
     with pytest.raises(MedlocError, match="charset=UTF-8"):
         read_catalog(latin)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde .", max_size=30), st.lists(st.text(alphabet="abcde .", max_size=30), max_size=8),
+       st.sampled_from([0.0, 0.3, 0.6, 0.75, 1.0]))
+def test_may_match_keeps_every_choice_difflib_would_accept(text, choices, floor):
+    """The Indel prefilter may keep extra choices but never drops one whose difflib ratio reaches FLOOR."""
+    kept = may_match(text, choices, floor)
+    needed = [index for index, choice in enumerate(choices)
+              if difflib.SequenceMatcher(None, choice, text, autojunk=False).ratio() >= floor]
+    assert kept == sorted(kept) and set(needed) <= set(kept)

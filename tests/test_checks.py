@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -200,3 +203,54 @@ def test_control_character_class_is_exactly_the_unicode_categories():
         char = chr(code)
         expected = unicodedata.category(char) in ("Cc", "Co", "Zl", "Zp") or char == "\ufffd"
         assert bool(BAD_CHARACTER.fullmatch(char)) is expected, hex(code)
+
+
+needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+CLEAN = Path(__file__).parent.parent / "locales" / "es" / "vertebroplasty.po"
+
+
+def _accepted(store, paths: list[Path]) -> list[bool]:
+    from pipeline.checks.catalog import _accepted_key
+
+    found = store.get_many([_accepted_key(store, shutil.which("msgfmt"), path.read_bytes()) for path in paths])
+    return [_accepted_key(store, shutil.which("msgfmt"), path.read_bytes()) in found for path in paths]
+
+
+@needs_msgfmt
+def test_msgfmt_batches_judge_each_catalog_as_if_alone(tmp_path):
+    """Copies of one catalog share every msgid: only separate domains let msgfmt accept them together."""
+    from pipeline.checks import findings_store
+    from pipeline.checks.catalog import accept_in_batches
+
+    copies = [tmp_path / f"copy{n}.po" for n in range(3)]
+    for copy in copies:
+        copy.write_bytes(CLEAN.read_bytes())
+    store = findings_store(tmp_path / "build")
+    accept_in_batches(copies, store, jobs=2)
+    assert _accepted(store, copies) == [True, True, True]
+    assert subprocess.run(["msgfmt", "--check", "-o", os.devnull, *map(str, copies)], capture_output=True).returncode
+
+
+@needs_msgfmt
+def test_one_bad_catalog_leaves_its_batch_to_be_judged_alone(tmp_path):
+    """A batch with a rejected catalog records nothing; each catalog's own msgfmt run then decides,
+    reports the seeded defect at its line, and remembers the clean catalog's acceptance."""
+    from pipeline.checks import findings_store
+    from pipeline.checks.catalog import accept_in_batches
+
+    clean, truncated, own_domain = tmp_path / "clean.po", tmp_path / "truncated.po", tmp_path / "domain.po"
+    clean.write_bytes(CLEAN.read_bytes())
+    text = CLEAN.read_text(encoding="utf-8")
+    truncated.write_text(text[:text.rindex("msgstr")], encoding="utf-8")  # ends after a msgid: no msgstr
+    own_domain.write_text('domain "mine"\n' + text, encoding="utf-8")
+    store = findings_store(tmp_path / "build")
+    for batch in ([clean, SEEDED], [clean, truncated], [own_domain]):
+        accept_in_batches(batch, store, jobs=1)
+        assert _accepted(store, batch) == [False] * len(batch), batch
+
+    alone = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, default_settings(), store)
+    without_store = check_catalog(read_catalog(SEEDED), SEEDED, "seeded.po", "es", GLOSSARY, default_settings())
+    assert [f for f in alone if f.check == "msgfmt"] == [f for f in without_store if f.check == "msgfmt"] != []
+    assert not [f for f in check_catalog(read_catalog(clean), clean, "clean.po", "es", GLOSSARY, default_settings(),
+                                         store) if f.check == "msgfmt"]
+    assert _accepted(store, [clean, SEEDED]) == [True, False]

@@ -97,3 +97,21 @@ def test_sentence_store_splits_each_paragraph_once_per_splitter_version(tmp_path
     assert calls == ["One. Two."]  # the second store read the stored split
     SentenceStore(path, counting, "v2").split("One. Two.")
     assert calls == ["One. Two.", "One. Two."]  # other rules: split again
+
+
+def test_derived_store_drops_the_values_of_other_code(tmp_path):
+    """Keys are salted, so another salt's rows can never be found: opening with a new salt drops them."""
+    import sqlite3
+
+    from pipeline.state import DerivedStore
+
+    path = tmp_path / "derived.sqlite3"
+    old = DerivedStore(path, "v1")
+    old.add(old.key("a"), 1)
+    old.flush()
+    assert DerivedStore(path, "v1").get_many([old.key("a")]) == {old.key("a"): 1}
+    new = DerivedStore(path, "v2")
+    new.add(new.key("b"), 2)
+    new.flush()
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM derived").fetchone() == (1,)
+    assert DerivedStore(path, "v2").get_many([new.key("b")]) == {new.key("b"): 2}

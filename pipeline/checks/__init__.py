@@ -42,7 +42,7 @@ from pipeline.state import DerivedStore
 from pipeline.checks import catalog, markup, numbers, terms, text, punctuation, health  # noqa: E402,F401
 
 __all__ = ["ERROR", "WARNING", "Finding", "Settings", "REGISTRY", "load_settings", "check_entry",
-           "check_catalog", "check_step", "iter_checks", "run_checks"]
+           "check_catalog", "check_step", "iter_checks", "judge_in_batches", "run_checks"]
 
 DEFAULTS = {
     "severity": {},
@@ -122,7 +122,7 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
     settings, glossary and code is not checked again: its findings are read back and placed at
     its current line. An edit to a few units of a large catalog then costs those units.
     """
-    cat = CatalogContext(po, path, shown, locale)
+    cat = CatalogContext(po, path, shown, locale, store)
     with ThreadPoolExecutor(max_workers=1) as pool:
         whole = pool.submit(lambda: [Finding(check.name, settings.level(check.name), message, shown, line, locale)
                                      for check in _enabled(settings, "catalog")
@@ -204,7 +204,16 @@ def iter_checks(project: Project, docs: list[str], locales: list[str]) -> Iterat
         if not Path(step.files[0]).exists():
             raise MedlocError("no catalog; run `medloc update` (or `medloc build`) first",
                               project.config.relative(Path(step.files[0])))
+    judge_in_batches(project, steps)
     yield from project.imap_steps(steps, check_step)
+
+
+def judge_in_batches(project: Project, steps: list[Step]) -> None:
+    """Before checking STEPS' catalogs one by one, let GNU msgfmt judge them many per run
+    (`catalog.accept_in_batches`): the `msgfmt` check then only runs it on catalogs not accepted."""
+    if load_settings(project.config).level("msgfmt") != OFF:
+        catalog.accept_in_batches([Path(step.files[0]) for step in steps], findings_store(project.config.build),
+                                  project.jobs)
 
 
 def check_step(project: Project, step: Step, po: polib.POFile | None = None) -> list[Finding]:

@@ -18,6 +18,7 @@ import polib
 
 from pipeline.glossary import Term
 from pipeline.inline import TAG_RE
+from pipeline.state import DerivedStore
 
 ERROR = "error"
 WARNING = "warning"
@@ -164,6 +165,7 @@ class CatalogContext:
     path: Path
     shown: str
     locale: str
+    store: DerivedStore | None = None  # where checks may remember verdicts on the catalog's bytes
 
     @functools.cached_property
     def lines(self) -> list[str]:

@@ -6,14 +6,22 @@ Parsing, UTF-8 and duplicate entries are checked when the catalog is read
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from pipeline.catalog import locale_header
 from pipeline.checks.base import ERROR, CatalogContext, catalog_check
+from pipeline.state import DerivedStore
 
 MSGFMT_TIMEOUT = 60
+MSGFMT_BATCH = 64  # catalogs per msgfmt run in `accept_in_batches`
+_DOMAIN_DIRECTIVE = re.compile(rb"^[ \t]*domain\b", re.MULTILINE)
 
 
 @catalog_check("catalog-header", ERROR)
@@ -34,6 +42,9 @@ def msgfmt(cat: CatalogContext):
     program = shutil.which("msgfmt")
     if program is None:
         return
+    key = cat.store and _accepted_key(cat.store, program, cat.path.read_bytes())
+    if key and cat.store.get_many([key]):
+        return  # these very bytes were accepted before (alone or in a batch)
     try:
         result = subprocess.run([program, "--check", "-o", "/dev/null", str(cat.path)],
                                 capture_output=True, text=True, timeout=MSGFMT_TIMEOUT)
@@ -41,9 +52,57 @@ def msgfmt(cat: CatalogContext):
         yield 1, f"msgfmt --check did not finish within {MSGFMT_TIMEOUT} s"
         return
     if result.returncode == 0:
+        if key:
+            cat.store.add(key, True)
+            cat.store.flush()
         return
     prefix = re.compile(rf"^{re.escape(str(cat.path))}:(\d+):\s*")
     problems = [(int(m.group(1)), raw[m.end():]) for raw in result.stderr.splitlines()
                 if (m := prefix.match(raw)) and not raw[m.end():].startswith("warning:")]
     for line, problem in problems or [(1, result.stderr.strip() or f"exit status {result.returncode}")]:
         yield line, f"msgfmt --check: {problem}; fix the entry at this line"
+
+
+def accept_in_batches(paths: list[Path], store: DerivedStore, jobs: int) -> None:
+    """Record in STORE which catalogs of PATHS GNU `msgfmt --check` accepts, many per msgfmt run.
+
+    Starting msgfmt costs more than checking a whole catalog. A batch is one file in which each
+    catalog is its own `domain`, so msgfmt checks each one's header and duplicates apart, as if
+    run on it alone. Only a batch accepted whole is recorded; every catalog of any other batch is
+    left to the `msgfmt` check, which runs msgfmt on it alone and reports messages at its lines.
+    """
+    program = shutil.which("msgfmt")
+    if program is None:
+        return
+    keys = {path: _accepted_key(store, program, path.read_bytes()) for path in paths}
+    known = store.get_many(list(keys.values()))
+    todo = [path for path, key in keys.items() if key not in known]
+    batches = [todo[start:start + MSGFMT_BATCH] for start in range(0, len(todo), MSGFMT_BATCH)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for accepted in pool.map(lambda batch: _accepted_whole(program, store, batch), batches):
+            for key in accepted:
+                store.add(key, True)
+    store.flush()
+
+
+def _accepted_whole(program: str, store: DerivedStore, batch: list[Path]) -> list[str]:
+    """The keys of BATCH's catalogs if msgfmt accepts them all in one run, else none."""
+    contents = [path.read_bytes() for path in batch]
+    if any(_DOMAIN_DIRECTIVE.search(data) for data in contents):
+        return []  # a catalog with its own domains cannot be told apart in a batch
+    with tempfile.TemporaryDirectory(prefix="medloc-msgfmt-") as folder:
+        Path(folder, "batch.po").write_bytes(
+            b"".join(b'domain "c%d"\n%s\n\n' % (number, data) for number, data in enumerate(contents)))
+        try:  # with domains, msgfmt writes one c<N>.mo per catalog into its working folder
+            result = subprocess.run([program, "--check", "batch.po"], cwd=folder, capture_output=True,
+                                    timeout=MSGFMT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return []
+    return [_accepted_key(store, program, data) for data in contents] if result.returncode == 0 else []
+
+
+def _accepted_key(store: DerivedStore, program: str, data: bytes) -> str:
+    """Names catalog bytes DATA and the msgfmt binary that judged them (an upgrade judges again)."""
+    binary = os.stat(program)
+    return store.key(f"msgfmt accepts\0{program} {binary.st_size} {binary.st_mtime_ns}\0"
+                     f"{hashlib.blake2b(data, digest_size=16).hexdigest()}")

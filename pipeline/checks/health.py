@@ -30,6 +30,8 @@ def sentence_length(ctx: Context):
 @unit_check("readability", WARNING)
 def readability(ctx: Context):
     """A unit scoring worse than the configured readability target is hard for many patients."""
+    if not formulas.formula_family(ctx.locale):
+        return  # no formula for this language: `measure` would give no scores
     result = formulas.measure([ctx.msgstr], ctx.locale, ctx.param("readability"))
     missed = [score.describe() for score in result.scores if not score.meets]
     if result.words >= MIN_GRADE_WORDS and missed:

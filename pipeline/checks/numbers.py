@@ -19,6 +19,7 @@ from pipeline.checks.markup import REFERENCES, URL
 
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f\u2009'’]\d+)*")
 _SPACES = "\u00a0\u202f\u2009"
+_ANY_DIGIT = re.compile(r"\d")
 _WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twice": 2, "once": 1}
 # Unit symbols that are the same in every language; a glossary entry can map one to a local form.
@@ -38,7 +39,7 @@ def _value(token: str, decimal: str, groups: str) -> str | None:
     if token.count(decimal) > 1:
         return None
     whole, _, fraction = token.partition(decimal)
-    chunks = re.split(f"[{re.escape(groups)}]", whole) if groups else [whole]
+    chunks = _splitter(groups).split(whole) if groups else [whole]
     if len(chunks) > 1 and (not 1 <= len(chunks[0]) <= 3 or any(len(c) != 3 for c in chunks[1:])):
         return None
     if not all(c.isdigit() for c in chunks) or (fraction and not fraction.isdigit()):
@@ -47,6 +48,11 @@ def _value(token: str, decimal: str, groups: str) -> str | None:
         return format(Decimal("".join(chunks) + (f".{fraction}" if fraction else "")).normalize(), "f")
     except InvalidOperation:
         return None
+
+
+@functools.lru_cache(maxsize=None)
+def _splitter(groups: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(groups)}]")
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,6 +72,8 @@ def readings(token: str, rules: list[tuple[str, str]]) -> list[set[str]]:
 
 
 def numbers_in(text: str, rules: list[tuple[str, str]]) -> list[set[str]]:
+    if not _ANY_DIGIT.search(text):
+        return []  # most units: nothing to read
     for identifier in (URL, *REFERENCES.values()):  # checked, as a whole, by `urls` and `references`
         text = identifier.sub(" ", text)
     return [values for match in _NUMBER.finditer(text) for values in readings(match.group(0), rules)]

@@ -38,6 +38,7 @@ _OPENING_ROLES = {**dict.fromkeys("\"“‘'«„‹「『", "quotation"), **dic
 _BRACKETS = {"(": "(", "（": "(", ")": ")", "）": ")", "[": "[", "［": "[", "【": "[", "]": "]", "］": "]", "】": "]",
              "{": "{", "}": "}"}
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+_ANY_BRACKET = re.compile("[" + re.escape("".join(_BRACKETS)) + "]")
 _QUOTES = "\"“”«»„「」『』"
 
 
@@ -126,6 +127,8 @@ def punctuation_spacing(ctx: Context):
 
 def _brackets(text: str) -> tuple[dict[str, int], bool]:
     """Count of each bracket kind, and whether they nest properly."""
+    if not _ANY_BRACKET.search(text):
+        return {}, True
     counts: dict[str, int] = {}
     stack: list[str] = []
     nested = True

@@ -139,6 +139,8 @@ def length_ratio(ctx: Context):
 
 
 def _latin(text: str) -> bool:
+    if text.isascii():
+        return any(c.isalpha() for c in text)  # every letter is Latin
     letters = [c for c in text if c.isalpha()]
     return sum("LATIN" in unicodedata.name(c, "") for c in letters) * 2 > len(letters)
 

@@ -24,7 +24,7 @@ from typing import Callable
 
 import polib
 
-from pipeline.catalog import edit_catalog, read_catalog, render_catalog
+from pipeline.catalog import catalog_bytes, edit_catalog, parse_catalog, render_catalog
 from pipeline.config import section
 from pipeline.drafts import apertium
 from pipeline.drafts.cache import DraftCache
@@ -199,8 +199,9 @@ class _LocaleDrafter:
         if not path.exists():
             report.notes.append(f"{shown}: no catalog; run `medloc update` first")
             return
-        empty = [e for e in read_catalog(path, shown) if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural] \
-            if may_have_empty_units(path) else []
+        data = catalog_bytes(path, shown)
+        po = parse_catalog(data, shown) if may_have_empty_units(data) else None
+        empty = [e for e in po if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural] if po else []
         if not empty:
             report.written.append((path, False))
             return
@@ -228,7 +229,7 @@ class _LocaleDrafter:
             if failure:
                 report.notes.append(f"{locale}: {failure}; stopped drafting with it, drafts so far are saved")
                 self.stopped = f"{name} failed (see note)"
-        report.written.append((path, _apply(path, shown, drafts, report)))
+        report.written.append((path, _apply(path, shown, drafts, report, (data, po))))
 
 
 def _engine_drafts(engine: Engine, msgids: list[str], units: dict[str, tuple[Tag, ...]], glossary: list[Term],
@@ -271,15 +272,11 @@ def _engine_drafts(engine: Engine, msgids: list[str], units: dict[str, tuple[Tag
 _EMPTY_MSGSTR = re.compile(rb'^msgstr[ \t]+""[ \t]*(?:\r?\n(?![ \t]*")|\Z)', re.MULTILINE)
 
 
-def may_have_empty_units(path: Path) -> bool:
-    """False only if no active entry of PATH can have an empty msgstr, seen from the raw text
-    (an empty msgstr is a `msgstr ""` line with no string line after it; the header's is
-    followed by its fields), so the many catalogs with nothing to draft are not parsed.
-    A file that cannot be read is left to `read_catalog` to report."""
-    try:
-        return _EMPTY_MSGSTR.search(path.read_bytes()) is not None
-    except OSError:
-        return True
+def may_have_empty_units(data: bytes) -> bool:
+    """False only if no active entry of the catalog DATA can have an empty msgstr, seen from the
+    raw text (an empty msgstr is a `msgstr ""` line with no string line after it; the header's
+    is followed by its fields), so the many catalogs with nothing to draft are not parsed."""
+    return _EMPTY_MSGSTR.search(data) is not None
 
 
 def unit_tags(project: Project, doc: str) -> dict[str, tuple[Tag, ...]]:
@@ -312,8 +309,10 @@ def _unit_line(shown: str, msgid: str, reason: str) -> str:
     return f"{shown}: unit {unit_id(msgid)} {english!r}: {reason}"
 
 
-def _apply(path: Path, shown: str, drafts: dict[str, Draft], report: DraftReport) -> bool:
-    """Write DRAFTS into the units of PATH that are empty now; keep whatever else changed meanwhile."""
+def _apply(path: Path, shown: str, drafts: dict[str, Draft], report: DraftReport,
+           known: tuple[bytes, polib.POFile]) -> bool:
+    """Write DRAFTS into the units of PATH that are empty now; keep whatever else changed meanwhile.
+    KNOWN is the catalog as drafting read it (bytes, parse), reused if the file is unchanged."""
     if not drafts:
         return False
 
@@ -329,7 +328,7 @@ def _apply(path: Path, shown: str, drafts: dict[str, Draft], report: DraftReport
                 filled.append(found)
         return po, filled
 
-    po, filled = edit_catalog(path, shown, fill, "drafted")
+    po, filled = edit_catalog(path, shown, fill, "drafted", known)
     for found in filled:
         report.count(found.origin)
     if len(filled) < len(drafts):

@@ -2,7 +2,7 @@
 
 An SQLite file (default `build/cache/drafts.sqlite3`, git-ignored) keyed by engine,
 language pair and the protected English text. SQLite commits are atomic, so a crash or
-Ctrl-C loses at most the batch in flight, never the file. Only engine output is stored:
+Ctrl-C loses at most the last batches (`state.connect_cache`), never the file. Only engine output is stored:
 no API key, no URL with a key in it, no error text.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+from pipeline.state import connect_cache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -29,8 +31,7 @@ class DraftCache:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db = connect_cache(self.path)
             self._db.execute(_SCHEMA)
         return self._db
 
@@ -40,10 +41,11 @@ class DraftCache:
             return {}
         db = self._connect()
         found: dict[str, str] = {}
-        for text in dict.fromkeys(texts):
-            row = db.execute("SELECT target FROM drafts WHERE engine=? AND pair=? AND source=?", (engine, pair, text)).fetchone()
-            if row is not None:
-                found[text] = row[0]
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
+            part = unique[start:start + 500]
+            found.update(db.execute(f"SELECT source, target FROM drafts WHERE engine=? AND pair=? "
+                                    f"AND source IN ({','.join('?' * len(part))})", [engine, pair, *part]))
         return found
 
     def put_many(self, engine: str, pair: str, answers: dict[str, str]) -> None:

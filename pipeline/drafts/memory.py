@@ -12,12 +12,9 @@ import difflib
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.catalog import read_catalog
+from pipeline.catalog import human_translations, may_match, read_catalog, translations_index, translations_key
 from pipeline.config import Config
 from pipeline.inline import MarkupError, Tag, from_compact
-from pipeline.state import DerivedStore, fingerprint
-
-_INDEX_VERSION = "translation memory index 2"  # what a catalog contributes: translated, not fuzzy, active
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,7 @@ class TranslationMemory:
     def __init__(self, entries: list[_Entry], threshold: float):
         self.entries = entries
         self.threshold = threshold
+        self.msgids = [entry.msgid for entry in entries]
         self.exact: dict[str, list[_Entry]] = {}
         for entry in entries:
             self.exact.setdefault(entry.msgid, []).append(entry)
@@ -55,24 +53,23 @@ class TranslationMemory:
     def load(cls, config: Config, locale: str, threshold: float) -> TranslationMemory:
         """Every human translation in locales/LOCALE/*.po, in file name order.
 
-        What each catalog holds is remembered in `build/cache/memory.sqlite3` under the
-        catalog's path and fingerprint, so only catalogs changed since the last load are read
-        again; the index is read in rows, never as one document the size of the corpus.
+        What each catalog holds is looked up in `catalog.translations_index` under the catalog's
+        path and fingerprint, so only catalogs changed since medloc last wrote or read them are
+        parsed; the index is read in rows, never as one document the size of the corpus.
         """
-        store = DerivedStore(config.build / "cache" / "memory.sqlite3", _INDEX_VERSION)
+        index = translations_index(config.build)
         paths = sorted((config.locales_dir / locale).glob("*.po"))
-        shown = [config.relative(path) for path in paths]
-        keys = [store.key(f"{name}\0{fingerprint(path)}") for name, path in zip(shown, paths)]
-        known = store.get_many(keys)
+        keys = [translations_key(index, path) for path in paths]
+        known = index.get_many(keys)
         entries = []
-        for path, name, key in zip(paths, shown, keys):
+        for path, key in zip(paths, keys):
+            name = config.relative(path)
             pairs = known.pop(key, None)
             if pairs is None:
-                pairs = [[e.msgid, e.msgstr] for e in read_catalog(path, name)
-                         if e.msgstr and "fuzzy" not in e.flags and not e.obsolete and not e.msgid_plural]
-                store.add(key, pairs)
+                pairs = human_translations(read_catalog(path, name))
+                index.add(key, pairs)
             entries += [_Entry(msgid, msgstr, name) for msgid, msgstr in pairs]
-        store.flush()
+        index.flush()
         return cls(entries, threshold)
 
     def lookup(self, msgid: str, tags: tuple[Tag, ...], exclude: str) -> Match | None:
@@ -86,15 +83,14 @@ class TranslationMemory:
         if self.threshold > 1:
             return None
         best: Match | None = None
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2(msgid)
-        for entry in self.entries:
+        matcher = None
+        for index in may_match(msgid, self.msgids, self.threshold):
+            entry = self.entries[index]
             if entry.source == exclude or entry.msgid == msgid:
                 continue
+            matcher = matcher or difflib.SequenceMatcher(None, "", msgid, autojunk=False)  # indexes MSGID once
             matcher.set_seq1(entry.msgid)
             floor = best.score if best else self.threshold
-            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-                continue
             score = matcher.ratio()
             if score < floor or (best and score == best.score):
                 continue
