@@ -42,6 +42,18 @@ class Unusual(Exception):
     """The text needs polib's own parser (which will also report any syntax error)."""
 
 
+_BLANK_ENTRY = vars(polib.POEntry())  # the attributes polib gives a new entry
+
+
+def _new_entry(linenum: int) -> polib.POEntry:
+    """`polib.POEntry(linenum=LINENUM)` without polib's keyword-argument constructor, the costly
+    part of creating the hundreds of thousands of entries a build reads."""
+    entry = object.__new__(polib.POEntry)
+    entry.__dict__.update(_BLANK_ENTRY)
+    entry.msgstr_plural, entry.occurrences, entry.flags, entry.linenum = {}, [], [], linenum
+    return entry
+
+
 def _unescape(text: str) -> str:
     return polib.unescape(text) if "\\" in text else text
 
@@ -49,7 +61,7 @@ def _unescape(text: str) -> str:
 def parse(text: str, wrapwidth: int) -> polib.POFile:
     """TEXT (already validated by `catalog._check_strings`) as polib would parse it."""
     po = polib.POFile(encoding=polib.detect_encoding(text), wrapwidth=wrapwidth)
-    entry = polib.POEntry(linenum=0)
+    entry = _new_entry(0)
     state, plural_index, tokens = "st", 0, []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -99,7 +111,7 @@ def parse(text: str, wrapwidth: int) -> polib.POFile:
             continue
         if symbol in _STARTS_ENTRY and state in ("ms", "mx"):
             po.append(entry)
-            entry = polib.POEntry(linenum=number)
+            entry = _new_entry(number)
         if symbol == "tc":
             comment = token.lstrip("#")
             comment = comment[1:] if comment.startswith(" ") else comment
