@@ -144,8 +144,11 @@ def update_catalog(template: polib.POFile, old: polib.POFile | None, locale: str
 def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
     """The translated entry most similar to MSGID, if at least FUZZY_THRESHOLD similar."""
     best, best_score = None, FUZZY_THRESHOLD
-    matcher = difflib.SequenceMatcher(None, "", msgid, autojunk=False)  # indexes MSGID once, for all candidates
-    for index in may_match(msgid, [candidate.msgid for candidate in candidates], FUZZY_THRESHOLD):
+    likely = may_match(msgid, [candidate.msgid for candidate in candidates], FUZZY_THRESHOLD)
+    if not likely:
+        return None
+    matcher = difflib.SequenceMatcher(None, "", msgid, autojunk=False)  # indexes MSGID once, for every candidate
+    for index in likely:
         matcher.set_seq1(candidates[index].msgid)
         score = matcher.ratio()
         if score > best_score or (score == best_score and best is None):
