@@ -24,6 +24,7 @@ from pipeline.drafts import draft_catalogs
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.publish import MANIFEST, publish
+from pipeline.state import fingerprint
 
 Say = Callable[[str], None]
 Written = list[tuple[Path, bool]]
@@ -92,9 +93,10 @@ def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 
 def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int], dict[str, int]]:
     path = Path(step.files[0])
+    seen = fingerprint(path)
     po = read_catalog(path, project.config.relative(path))
     findings = check_step(project, step, po)
-    record_translations(project.config.build, path, po)
+    record_translations(project.config.build, path, seen, po)
     return by_check(findings), dict(tally(findings)), catalog_counts(po)
 
 

@@ -29,7 +29,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
-from pipeline.state import DerivedStore, LastParsed, fingerprint
+from pipeline.state import DerivedStore, Fingerprint, LastParsed, fingerprint
 
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
@@ -197,16 +197,21 @@ def write_catalog(po: polib.POFile, path: Path, build: Path | None = None) -> bo
     Given the BUILD folder, also `record_translations` of what it now holds."""
     if not po.metadata.get("PO-Revision-Date"):
         po.metadata["PO-Revision-Date"] = now_stamp()
-    written = write_if_changed(path, render_catalog(po))
+    text = render_catalog(po)
+    written = write_if_changed(path, text)
     if build is not None:
-        record_translations(build, path, po)
+        seen = fingerprint(path)
+        if path.read_bytes() == text.encode("utf-8"):  # still what we wrote: no translator saved since
+            record_translations(build, path, seen, po)
     return written
 
 
-def record_translations(build: Path, path: Path | str, po: polib.POFile) -> None:
-    """Record in `translations_index` that the catalog at PATH, as it is now, holds PO's human translations."""
+def record_translations(build: Path, path: Path | str, seen: Fingerprint | None, po: polib.POFile) -> None:
+    """Record in `translations_index` that the catalog at PATH held PO's human translations when its
+    fingerprint was SEEN, taken before PO was read from it (or checked to be what was written):
+    if the file changed in between, the entry is under a fingerprint never asked for again."""
     index = translations_index(build)
-    index.add(translations_key(index, path), human_translations(po))
+    index.add(translations_key(index, path, seen), human_translations(po))
     index.flush()
 
 
@@ -228,8 +233,8 @@ def _translations_index(build: Path, pid: int) -> DerivedStore:  # a forked work
     return DerivedStore(build / "cache" / "translations.sqlite3", "human translations 1")
 
 
-def translations_key(index: DerivedStore, path: Path | str) -> str:
-    return index.key(f"{os.path.abspath(path)}\0{fingerprint(path)}")
+def translations_key(index: DerivedStore, path: Path | str, seen: Fingerprint | None) -> str:
+    return index.key(f"{os.path.abspath(path)}\0{seen}")
 
 
 _KEYWORD_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?P<body>.*)$')

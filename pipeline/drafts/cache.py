@@ -2,8 +2,8 @@
 
 An SQLite file (default `build/cache/drafts.sqlite3`, git-ignored) keyed by engine,
 language pair and the protected English text. SQLite commits are atomic, so a crash or
-Ctrl-C loses at most the last batches (`state.connect_cache`), never the file. Only engine output is stored:
-no API key, no URL with a key in it, no error text.
+Ctrl-C loses at most the last batches (`state.connect_cache`), never the file. Only engine
+output is stored: no API key, no URL with a key in it, no error text.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from pipeline.catalog import human_translations, may_match, read_catalog, translations_index, translations_key
 from pipeline.config import Config
 from pipeline.inline import MarkupError, Tag, from_compact
+from pipeline.state import fingerprint
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class TranslationMemory:
         """
         index = translations_index(config.build)
         paths = sorted((config.locales_dir / locale).glob("*.po"))
-        keys = [translations_key(index, path) for path in paths]
+        keys = [translations_key(index, path, fingerprint(path)) for path in paths]  # taken before any read
         known = index.get_many(keys)
         entries = []
         for path, key in zip(paths, keys):
