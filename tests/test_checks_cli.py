@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,20 @@ def test_unreadable_catalog_exits_2(project_copy, capsys):
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
     assert main(["-C", str(project_copy), "check", "-l", "es"]) == 2
     assert "locales/es/vertebroplasty.po" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_a_catalog_msgfmt_rejects_among_accepted_ones_is_reported_at_its_line(project_copy, capsys):
+    """msgfmt judges the catalogs in batches; the rejected one is run alone, so the message names its line."""
+    path = project_copy / "locales/es/vertebroplasty.po"
+    po = read_catalog(path)
+    entry = po.find(ENGLISH)
+    entry.msgstr, entry.flags = "Después de %d horas, vuelva a sus actividades.", ["c-format"]
+    write_catalog(po, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = read_catalog(path).find(ENGLISH).linenum
+    msgstr_line = next(n for n in range(start, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
+    assert main(["-C", str(project_copy), "check"]) == 1
+    reported = [line for line in capsys.readouterr().out.splitlines() if " msgfmt: " in line]
+    assert reported == [f"locales/es/vertebroplasty.po:{msgstr_line}: error msgfmt: msgfmt --check: number of "
+                        f"format specifications in 'msgid' and 'msgstr' does not match; fix the entry at this line"]
