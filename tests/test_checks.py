@@ -210,10 +210,11 @@ CLEAN = Path(__file__).parent.parent / "locales" / "es" / "vertebroplasty.po"
 
 
 def _accepted(store, paths: list[Path]) -> list[bool]:
-    from pipeline.checks.catalog import _accepted_key
+    from pipeline.checks.catalog import _accepted_key, _judge
 
-    found = store.get_many([_accepted_key(store, shutil.which("msgfmt"), path.read_bytes()) for path in paths])
-    return [_accepted_key(store, shutil.which("msgfmt"), path.read_bytes()) in found for path in paths]
+    keys = [_accepted_key(store, _judge(shutil.which("msgfmt")), path.read_bytes()) for path in paths]
+    found = store.get_many(keys)
+    return [key in found for key in keys]
 
 
 @needs_msgfmt

@@ -42,7 +42,7 @@ def msgfmt(cat: CatalogContext):
     program = shutil.which("msgfmt")
     if program is None:
         return
-    key = cat.store and _accepted_key(cat.store, program, cat.path.read_bytes())
+    key = cat.store and _accepted_key(cat.store, _judge(program), cat.path.read_bytes())
     if key and cat.store.get_many([key]):
         return  # these very bytes were accepted before (alone or in a batch)
     try:
@@ -74,18 +74,19 @@ def accept_in_batches(paths: list[Path], store: DerivedStore, jobs: int) -> None
     program = shutil.which("msgfmt")
     if program is None:
         return
-    keys = {path: _accepted_key(store, program, path.read_bytes()) for path in paths}
+    judge = _judge(program)
+    keys = {path: _accepted_key(store, judge, path.read_bytes()) for path in paths}
     known = store.get_many(list(keys.values()))
     todo = [path for path, key in keys.items() if key not in known]
     batches = [todo[start:start + MSGFMT_BATCH] for start in range(0, len(todo), MSGFMT_BATCH)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for accepted in pool.map(lambda batch: _accepted_whole(program, store, batch), batches):
+        for accepted in pool.map(lambda batch: _accepted_whole(program, judge, store, batch), batches):
             for key in accepted:
                 store.add(key, True)
     store.flush()
 
 
-def _accepted_whole(program: str, store: DerivedStore, batch: list[Path]) -> list[str]:
+def _accepted_whole(program: str, judge: str, store: DerivedStore, batch: list[Path]) -> list[str]:
     """The keys of BATCH's catalogs if msgfmt accepts them all in one run, else none."""
     contents = [path.read_bytes() for path in batch]
     if any(_DOMAIN_DIRECTIVE.search(data) for data in contents):
@@ -98,11 +99,15 @@ def _accepted_whole(program: str, store: DerivedStore, batch: list[Path]) -> lis
                                     timeout=MSGFMT_TIMEOUT)
         except subprocess.TimeoutExpired:
             return []
-    return [_accepted_key(store, program, data) for data in contents] if result.returncode == 0 else []
+    return [_accepted_key(store, judge, data) for data in contents] if result.returncode == 0 else []
 
 
-def _accepted_key(store: DerivedStore, program: str, data: bytes) -> str:
-    """Names catalog bytes DATA and the msgfmt binary that judged them (an upgrade judges again)."""
+def _judge(program: str) -> str:
+    """Names the msgfmt binary at PROGRAM, so that an upgraded msgfmt judges every catalog again."""
     binary = os.stat(program)
-    return store.key(f"msgfmt accepts\0{program} {binary.st_size} {binary.st_mtime_ns}\0"
-                     f"{hashlib.blake2b(data, digest_size=16).hexdigest()}")
+    return f"{program} {binary.st_size} {binary.st_mtime_ns}"
+
+
+def _accepted_key(store: DerivedStore, judge: str, data: bytes) -> str:
+    """Names catalog bytes DATA as accepted by the msgfmt JUDGE (`_judge`)."""
+    return store.key(f"msgfmt accepts\0{judge}\0{hashlib.blake2b(data, digest_size=16).hexdigest()}")
