@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import marshal
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from pipeline.fsutil import atomic_write_bytes
 from pipeline.glossary import glossary_path, load_glossary
 from pipeline.markers import draft_marker, entry_state
 from pipeline.segment import Unit
+from pipeline.state import PerFileStore, derived_from
 from pipeline.state import fingerprint
 
 if TYPE_CHECKING:
@@ -107,12 +109,28 @@ def ledger_path(project: Project, locale: str, doc: str) -> Path:
     return project.config.reviewed / "approvals" / locale / f"{doc}.jsonl"
 
 
-def read_ledger(path: Path, shown: str) -> list[Approval]:
-    """Every record in file order; a damaged or hand-edited record is an error naming its line."""
-    if not path.exists():
+def read_ledger(path: Path, shown: str, parsed: PerFileStore | None = None) -> list[Approval]:
+    """Every record in file order; a damaged or hand-edited record is an error naming its line.
+
+    With PARSED (`Project.parsed`), the records of these very bytes are taken from there, or
+    kept there once read: publishing reads every ledger of every document it renders.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return []
+    return derived_from(parsed, shown, data, lambda: _parse_ledger(data, shown),
+                        lambda records: marshal.dumps([astuple(record) for record in records]),
+                        lambda blob: [Approval(*fields) for fields in marshal.loads(blob)])
+
+
+def _parse_ledger(data: bytes, shown: str) -> list[Approval]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MedlocError("approval ledger is not valid UTF-8", shown, data[: exc.start].count(b"\n") + 1) from None
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -139,10 +157,11 @@ def review_units(project: Project, doc: str, locale: str) -> list[UnitReview]:
     """Each distinct English unit of DOC with its catalog entry, state and approvals in LOCALE."""
     config = project.config
     catalog_file = config.catalog_path(locale, doc)
-    po = read_catalog(catalog_file, config.relative(catalog_file)) if catalog_file.exists() else None
+    po = read_catalog(catalog_file, config.relative(catalog_file), project.parsed) if catalog_file.exists() else None
     entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
     by_english: dict[str, list[tuple[int, Approval]]] = {}  # in ledger order
-    ledger = read_ledger(ledger_path(project, locale, doc), config.relative(ledger_path(project, locale, doc)))
+    ledger = read_ledger(ledger_path(project, locale, doc), config.relative(ledger_path(project, locale, doc)),
+                         project.parsed)
     for position, approval in enumerate(ledger):
         by_english.setdefault(approval.msgid, []).append((position, approval))
     out = []

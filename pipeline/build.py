@@ -94,7 +94,7 @@ def _check(project: Project, docs: list[str], locales: list[str], say: Say) -> W
 def _check_one(project: Project, step: Step) -> tuple[str, dict[str, int], dict[str, int]]:
     path = Path(step.files[0])
     seen = fingerprint(path)
-    po = read_catalog(path, project.config.relative(path))
+    po = read_catalog(path, project.config.relative(path), project.parsed)
     findings = check_step(project, step, po)
     record_translations(project.config.build, path, seen, po)
     return by_check(findings), dict(tally(findings)), catalog_counts(po)
@@ -137,7 +137,7 @@ def summary(project: Project, docs: list[str], locales: list[str], written: list
         for doc in docs:
             path = project.config.catalog_path(locale, doc)
             totals.update(project.state.memo(_counts_key(locale, doc), [path],
-                                             lambda: catalog_counts(read_catalog(path, project.config.relative(path)))))
+                                             lambda: catalog_counts(read_catalog(path, project.config.relative(path), project.parsed))))
         label = docs[0] if len(docs) == 1 else f"{len(docs)} documents"
         lines.append(f"  {label} [{locale}]: {totals['total']} units, {totals['translated']} translated, "
                      f"{totals['fuzzy']} fuzzy, {totals['untranslated']} untranslated")

@@ -29,7 +29,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
 from pipeline.segment import Segmented
-from pipeline.state import DerivedStore, Fingerprint, LastParsed, fingerprint
+from pipeline.state import DerivedStore, Fingerprint, LastParsed, PerFileStore, derived_from, fingerprint
 
 
 FUZZY_THRESHOLD = 0.6  # msgmerge's own threshold for fuzzy matches
@@ -272,10 +272,10 @@ def _check_strings(text: str, shown: str) -> None:
             raise MedlocError(f"invalid escape sequence {bad.group()!r}", shown, number)
 
 
-def read_catalog(path: Path, shown: str | None = None) -> polib.POFile:
+def read_catalog(path: Path, shown: str | None = None, parsed: PerFileStore | None = None) -> polib.POFile:
     """Parse a .po/.pot file; a syntax error is a MedlocError naming the file and line."""
     shown = shown or str(path)
-    return parse_catalog(catalog_bytes(path, shown), shown)
+    return parse_catalog(catalog_bytes(path, shown), shown, parsed)
 
 
 def catalog_bytes(path: Path, shown: str) -> bytes:
@@ -285,8 +285,16 @@ def catalog_bytes(path: Path, shown: str) -> bytes:
         raise MedlocError(f"cannot read catalog: {exc.strerror}", shown) from None
 
 
-def parse_catalog(data: bytes, shown: str) -> polib.POFile:
-    """The catalog in DATA (the bytes of the file SHOWN); a syntax error is a MedlocError naming its line."""
+def parse_catalog(data: bytes, shown: str, parsed: PerFileStore | None = None) -> polib.POFile:
+    """The catalog in DATA (the bytes of the file SHOWN); a syntax error is a MedlocError naming its line.
+
+    With PARSED (`Project.parsed`), a parse of these very bytes is taken from there, and a new one
+    kept there: update, check and publish each read a changed catalog in their own processes.
+    """
+    return derived_from(parsed, shown, data, lambda: _parse_catalog(data, shown), pofile.dumps, pofile.loads)
+
+
+def _parse_catalog(data: bytes, shown: str) -> polib.POFile:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -358,7 +366,8 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
     template = _TEMPLATE.get(template_path, lambda: read_catalog(template_path, config.relative(template_path)))
-    merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated")
+    merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated",
+                          parsed=project.parsed)
     return [(path, write_catalog(merged, path, config.build))]
 
 
@@ -366,20 +375,20 @@ _TEMPLATE = LastParsed()  # a worker merges one template into all its locales in
 
 
 def edit_catalog(path: Path, shown: str, change: Callable[[polib.POFile | None], T], verb: str,
-                 known: tuple[bytes, polib.POFile] | None = None) -> T:
+                 known: tuple[bytes, polib.POFile] | None = None, parsed: PerFileStore | None = None) -> T:
     """CHANGE applied to the catalog at PATH (None if there is none yet), from a stable read.
 
     If the file changed while CHANGE ran (a translator saved in Poedit meanwhile), start again
     from what they saved; if it keeps changing, give up with an error and write nothing. The
     caller writes the result at once. KNOWN is the caller's own parse of the file's bytes, used
-    (and changed) if the file still holds exactly those bytes.
+    (and changed) if the file still holds exactly those bytes; PARSED as for `parse_catalog`.
     """
     for _ in range(MERGE_ATTEMPTS):
         seen = _contents(path)
         if seen is not None and known is not None and known[0] == seen:
             old: polib.POFile | None = known[1]
         else:
-            old = parse_catalog(seen, shown) if seen is not None else None
+            old = parse_catalog(seen, shown, parsed) if seen is not None else None
         known = None
         result = change(old)
         if _contents(path) == seen:

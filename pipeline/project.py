@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import re
+import sys
 from importlib import metadata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from pipeline.errors import MedlocError
 from pipeline import segment as segment_module
 from pipeline.segment import Segmented, segment, split_sentences
 from pipeline.source import read_document
-from pipeline.state import BuildState, SentenceStore
+from pipeline.state import BuildState, PerFileStore, SentenceStore
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SEGMENTED_KEPT = 64
@@ -104,6 +105,16 @@ class Project:
     def sentences(self) -> SentenceStore:
         salt = hashlib.sha256(Path(segment_module.__file__).read_bytes()).hexdigest() + metadata.version("pysbd")
         return SentenceStore(self.config.build / "cache" / "sentences.sqlite3", split_sentences, salt)
+
+    @functools.cached_property
+    def parsed(self) -> PerFileStore:
+        """`build/cache/parsed.sqlite3`: each catalog's and approval ledger's last parse (see
+        `catalog.parse_catalog`, `approvals.read_ledger`), salted with the reading code and the
+        versions of polib and Python (whose marshal stores it)."""
+        code = b"".join((Path(__file__).parent / name).read_bytes()
+                        for name in ("catalog.py", "pofile.py", "approvals.py"))
+        salt = f"{hashlib.sha256(code).hexdigest()} polib {metadata.version('polib')} python {sys.version}"
+        return PerFileStore(self.config.build / "cache" / "parsed.sqlite3", salt)
 
     def changed(self, steps: list[Step]) -> list[Step]:
         """The steps whose files differ from what the last run left."""

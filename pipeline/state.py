@@ -17,12 +17,13 @@ import sqlite3
 import json
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from pipeline import __version__
 from pipeline.fsutil import write_if_changed
 
 Fingerprint = tuple[int, int]
+T = TypeVar("T")
 
 
 def fingerprint(path: Path | str) -> Fingerprint | None:
@@ -155,13 +156,30 @@ def connect_cache(path: Path) -> sqlite3.Connection:
     return db
 
 
+def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
+    """`connect_cache` for a file of one TABLE ("name (columns)") whose rows were all made by code of SALT.
+
+    Rows made by other code can never be used again: they are dropped on opening, so a cache
+    kept across CI runs does not grow with every release.
+    """
+    db = connect_cache(path)
+    with db:  # one transaction: another process opening the file meanwhile waits
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+        db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT NOT NULL)")
+        if db.execute("SELECT value FROM salt").fetchall() != [(salt,)]:
+            db.execute(f"DELETE FROM {table.split()[0]}")
+            db.execute("DELETE FROM salt")
+            db.execute("INSERT INTO salt VALUES (?)", (salt,))
+    return db
+
+
 class DerivedStore:
     """Values derived from text, kept across runs in one SQLite table of `build/cache/`.
 
     Keys are digests of everything a value depends on, salted with the deriving code's own
     version, so a stale value can never be found. New values are buffered and stored by
-    `flush` in one transaction. Threads of one process may share a store (the catalog checks
-    run in a thread beside the unit checks); each forked worker process opens its own.
+    `flush` in one transaction. Threads of one process may share a store (the web workspace
+    serves requests in threads); each forked worker process opens its own.
     """
 
     def __init__(self, path: Path, salt: str):
@@ -172,17 +190,7 @@ class DerivedStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            db = connect_cache(self.path)
-            with db:  # one transaction: another process opening the store meanwhile waits
-                db.execute("CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT NOT NULL)")
-                if db.execute("SELECT value FROM salt").fetchall() != [(self._salt,)]:
-                    # Values of other code can never be found again (keys are salted): drop them,
-                    # so a cache kept across CI runs does not grow with every release.
-                    db.execute("DELETE FROM derived")
-                    db.execute("DELETE FROM salt")
-                    db.execute("INSERT INTO salt VALUES (?)", (self._salt,))
-            self._db = db
+            self._db = connect_salted(self.path, self._salt, "derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return self._db
 
     def key(self, text: str) -> str:
@@ -232,3 +240,49 @@ class SentenceStore(DerivedStore):
         sentences = self._split(paragraph)
         self.add(key, list(sentences))
         return sentences
+
+
+class PerFileStore:
+    """One value derived from each file's bytes, kept while the file still holds those bytes.
+
+    Rows are keyed by the file's name, so the store holds one row per file however often it
+    changes; a value is found only for the exact bytes (by digest) it was derived from. Each
+    miss is stored at once: the stages of a build read the same files in different processes.
+    """
+
+    def __init__(self, path: Path, salt: str):
+        self.path, self._salt = path, salt
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = connect_salted(self.path, self._salt, "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)")
+        return self._db
+
+    def get(self, name: str, data: bytes) -> bytes | None:
+        with self._lock:
+            row = self._connect().execute("SELECT digest, value FROM per_file WHERE name = ?", (name,)).fetchone()
+        return row[1] if row is not None and row[0] == _digest(data) else None
+
+    def put(self, name: str, data: bytes, value: bytes) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO per_file VALUES (?, ?, ?)", (name, _digest(data), value))
+
+
+def derived_from(store: PerFileStore | None, name: str, data: bytes, derive: Callable[[], T],
+                 dump: Callable[[T], bytes | None], load: Callable[[bytes], T]) -> T:
+    """DERIVE() from DATA, the bytes of file NAME; or, with a STORE, LOAD of what it keeps for
+    exactly these bytes, else DERIVE() kept there as DUMP of it (unless DUMP gives None)."""
+    known = store.get(name, data) if store is not None else None
+    if known is not None:
+        return load(known)
+    value = derive()
+    blob = dump(value) if store is not None else None
+    if blob is not None:
+        store.put(name, data, blob)
+    return value
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

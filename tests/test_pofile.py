@@ -176,3 +176,39 @@ def test_render_entry_wraps_long_strings_like_polib():
     text = pofile.render_entry(entry, WRAP_WIDTH)
     assert text == polib_entry_text(entry, WRAP_WIDTH)
     assert text.count('msgid ""\n') == 1 and max(len(line) for line in text.splitlines()) <= WRAP_WIDTH
+
+
+def assert_same_catalog(got: polib.POFile, expected: polib.POFile) -> None:
+    assert vars(got) == vars(expected)
+    assert [vars(entry) for entry in got] == [vars(entry) for entry in expected]
+
+
+def test_dumps_and_loads_give_the_catalog_polib_parses():
+    """What `loads` rebuilds is what polib reads from the text: header, metadata and every field of every entry
+    (previous strings, plurals, obsolete entries, occurrences and flags included)."""
+    expected = polib.pofile(TRICKY, wrapwidth=WRAP_WIDTH)
+    blob = pofile.dumps(pofile.parse(TRICKY, WRAP_WIDTH))
+    assert blob is not None
+    assert_same_catalog(pofile.loads(blob), expected)
+
+
+def test_loaded_catalogs_share_no_objects():
+    """Callers change what they read (update merges into it): one load must not leak into the next."""
+    blob = pofile.dumps(pofile.parse(TRICKY, WRAP_WIDTH))
+    first = pofile.loads(blob)
+    first[0].flags.append("changed")
+    first[2].msgstr_plural[0] = "changed"
+    first[0].occurrences.append(("x.md", "1"))
+    first.metadata["X-Long"] = "changed"
+    assert_same_catalog(pofile.loads(blob), polib.pofile(TRICKY, wrapwidth=WRAP_WIDTH))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(LINES, max_size=14))
+def test_any_catalog_the_fast_reader_takes_survives_dumps_and_loads(lines):
+    text = "\n".join(lines) + "\n"
+    try:
+        parsed = pofile.parse(text, WRAP_WIDTH)
+    except pofile.Unusual:
+        return
+    assert_same_catalog(pofile.loads(pofile.dumps(parsed)), pofile.parse(text, WRAP_WIDTH))

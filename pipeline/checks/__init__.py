@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Iterator
@@ -115,20 +114,15 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
                   settings: Settings, store: DerivedStore | None = None) -> list[Finding]:
     """Catalog-level checks, then every active entry's checks, in file order.
 
-    The catalog-level checks run in a thread meanwhile: one of them waits for GNU msgfmt,
-    a separate process, whose start-up would otherwise add to every catalog's time.
-
-    With a STORE, an entry whose text, comments and flags were checked before under the same
+    The `msgfmt` check usually finds its verdict waiting: `judge_in_batches` ran msgfmt on
+    many catalogs at once beforehand. With a STORE, an entry whose text, comments and flags were checked before under the same
     settings, glossary and code is not checked again: its findings are read back and placed at
     its current line. An edit to a few units of a large catalog then costs those units.
     """
     cat = CatalogContext(po, path, shown, locale, store)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        whole = pool.submit(lambda: [Finding(check.name, settings.level(check.name), message, shown, line, locale)
-                                     for check in _enabled(settings, "catalog")
-                                     for line, message in check.function(cat) or ()])
-        units = _unit_findings(po, shown, locale, glossary, settings, store)
-        return whole.result() + units
+    whole = [Finding(check.name, settings.level(check.name), message, shown, line, locale)
+             for check in _enabled(settings, "catalog") for line, message in check.function(cat) or ()]
+    return whole + _unit_findings(po, shown, locale, glossary, settings, store)
 
 
 def _unit_findings(po: polib.POFile, shown: str, locale: str, glossary: list[Term], settings: Settings,
@@ -222,7 +216,7 @@ def check_step(project: Project, step: Step, po: polib.POFile | None = None) -> 
     path, terms_file = Path(step.files[0]), Path(step.files[1])
     shown = config.relative(path)
     glossary = load_glossary(terms_file, config.relative(terms_file))
-    return check_catalog(po or read_catalog(path, shown), path, shown, step.locale, glossary, load_settings(config),
+    return check_catalog(po or read_catalog(path, shown, project.parsed), path, shown, step.locale, glossary, load_settings(config),
                          findings_store(config.build))
 
 

@@ -75,6 +75,7 @@ def accept_in_batches(paths: list[Path], store: DerivedStore, jobs: int) -> None
     if program is None:
         return
     judge = _judge(program)
+    # Keys only: a batch reads its catalogs again, so memory does not grow with the corpus.
     keys = {path: _accepted_key(store, judge, path.read_bytes()) for path in paths}
     known = store.get_many(list(keys.values()))
     todo = [path for path, key in keys.items() if key not in known]

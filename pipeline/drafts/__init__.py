@@ -200,7 +200,7 @@ class _LocaleDrafter:
             report.notes.append(f"{shown}: no catalog; run `medloc update` first")
             return
         data = catalog_bytes(path, shown)
-        po = parse_catalog(data, shown) if may_have_empty_units(data) else None
+        po = parse_catalog(data, shown, self.project.parsed) if may_have_empty_units(data) else None
         empty = [e for e in po if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural] if po else []
         if not empty:
             report.written.append((path, False))
