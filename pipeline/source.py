@@ -232,11 +232,14 @@ def _read_blocks(lines: list[str], start: int, shown: str) -> list[Block]:
 
 
 def _starts_block(lines: list[str], i: int) -> bool:
+    """Does line I end the paragraph before it? A numbered item does only if it is "1." (as in
+    CommonMark): "Smith et al." wrapped before "2015. Results..." is one sentence, not a list."""
     line = lines[i]
+    ordered = _ORDERED.match(line)
     return bool(
         _HEADING.match(line)
         or _BULLET.match(line)
-        or _ORDERED.match(line)
+        or (ordered and int(ordered.group(1)) == 1)
         or line.strip().startswith("<!--")
         or (line.startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip()))
     )

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 import string
 import textwrap
 from pathlib import Path
@@ -59,9 +58,6 @@ def phrase(draw) -> str:
     return " ".join(out)
 
 
-LINE_STARTING_A_BLOCK = re.compile(r"\d+[.)] |[-*+>] |#")
-
-
 @st.composite
 def sentence(draw) -> str:
     return f"{draw(NAME)} {draw(phrase())}{draw(st.sampled_from(['.', '.', '?', '!']))}"
@@ -73,13 +69,7 @@ def block(draw, kind: str) -> str:
         return f"{'#' * draw(st.integers(2, 4))} {draw(NAME)} {draw(phrase())}"
     if kind == "paragraph":  # wrapped over several source lines, as editors do
         text = " ".join(draw(st.lists(sentence(), min_size=1, max_size=4)))
-        lines: list[str] = []
-        for line in textwrap.wrap(text, draw(st.integers(30, 90)), break_long_words=False, break_on_hyphens=False):
-            if lines and LINE_STARTING_A_BLOCK.match(line):  # "2015. Aa" would begin a numbered list
-                lines[-1] += " " + line
-            else:
-                lines.append(line)
-        return "\n".join(lines)
+        return "\n".join(textwrap.wrap(text, draw(st.integers(30, 90)), break_long_words=False, break_on_hyphens=False))
     if kind in ("bullets", "numbers"):
         items = draw(st.lists(phrase(), min_size=1, max_size=4))
         return "\n".join(f"- {item}" if kind == "bullets" else f"{n}. {item}" for n, item in enumerate(items, 1))

@@ -38,6 +38,16 @@ def test_blocks_keep_kinds_and_lines():
     assert [p.text for p in document.blocks[2].parts] == ["one", "two more"]
 
 
+def test_a_wrapped_line_starting_with_a_number_continues_the_paragraph():
+    """Only "1." starts a list right under a paragraph line (CommonMark's rule): a citation year
+    wrapped to the start of a line must not turn the rest of the sentence into a list item."""
+    document = parse("Title: T\nReview-Date: 2020-01-02\n\nSee Smith et al.\n2015. Results were good.\n\n"
+                     "Steps:\n1. one\n2. two\n")
+    assert [(b.kind, b.line) for b in document.blocks] == [("paragraph", 4), ("paragraph", 7), ("ordered_list", 8)]
+    assert document.blocks[0].parts[0].text == "See Smith et al. 2015. Results were good."
+    assert [p.text for p in document.blocks[2].parts] == ["one", "two"]
+
+
 @pytest.mark.parametrize("text, line, words", [
     ("Review-Date: 2015-07-13\n\nBody.\n", 1, "missing required metadata `Title:`"),
     ("Title: T\n\nBody.\n", 1, "missing required metadata `Review-Date:`"),
