@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import json
 import threading
 from pathlib import Path
@@ -139,20 +140,40 @@ class BuildState:
             self._dirty = False
 
 
-def connect_cache(path: Path) -> sqlite3.Connection:
-    """An SQLite cache file under `build/cache/`, shared by worker processes (and threads).
+def connect_cache(path: Path, prepare: Callable[[sqlite3.Connection], None] = lambda db: None) -> sqlite3.Connection:
+    """An SQLite cache file under `build/cache/`, shared by worker processes (and threads),
+    after PREPARE (creating its tables).
 
     Write-ahead log, synced at checkpoints rather than every commit: a crash loses at most the
     last values (recomputed or asked again next time), never the file, and workers read while
-    one writes.
+    one writes. A file that is not an SQLite database (or whose header or tables are damaged)
+    is only a cache: it is removed with a warning and started afresh, rather than stopping the run.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open_cache(path, prepare)
+    except sqlite3.OperationalError:  # locked past the timeout, or not writable: not damage
+        raise
+    except sqlite3.DatabaseError as exc:
+        print(f"medloc: warning: {path} is not a usable cache ({exc}); starting it afresh", file=sys.stderr)
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        return _open_cache(path, prepare)
+
+
+def _open_cache(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=60, check_same_thread=False)
     try:
-        db.execute("PRAGMA journal_mode=WAL")  # persistent: one process's switch serves all
-    except sqlite3.OperationalError:  # another worker is switching it right now
-        pass
-    db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # persistent: one process's switch serves all
+        except sqlite3.OperationalError:  # another worker is switching it right now
+            pass
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the header: is it a database?
+        prepare(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -162,15 +183,16 @@ def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
     Rows made by other code can never be used again: they are dropped on opening, so a cache
     kept across CI runs does not grow with every release.
     """
-    db = connect_cache(path)
-    with db:  # one transaction: another process opening the file meanwhile waits
-        db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
-        db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT NOT NULL)")
-        if db.execute("SELECT value FROM salt").fetchall() != [(salt,)]:
-            db.execute(f"DELETE FROM {table.split()[0]}")
-            db.execute("DELETE FROM salt")
-            db.execute("INSERT INTO salt VALUES (?)", (salt,))
-    return db
+    def prepare(db: sqlite3.Connection) -> None:
+        with db:  # one transaction: another process opening the file meanwhile waits
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+            db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT NOT NULL)")
+            if db.execute("SELECT value FROM salt").fetchall() != [(salt,)]:
+                db.execute(f"DELETE FROM {table.split()[0]}")
+                db.execute("DELETE FROM salt")
+                db.execute("INSERT INTO salt VALUES (?)", (salt,))
+
+    return connect_cache(path, prepare)
 
 
 class DerivedStore:

@@ -115,3 +115,24 @@ def test_derived_store_drops_the_values_of_other_code(tmp_path):
     new.flush()
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM derived").fetchone() == (1,)
     assert DerivedStore(path, "v2").get_many([new.key("b")]) == {new.key("b"): 2}
+
+
+def test_a_cache_file_that_is_not_a_database_is_started_afresh(tmp_path, capsys):
+    """build/cache/ is only a cache: a damaged file costs its values and a warning, never the run."""
+    from pipeline.drafts.cache import DraftCache
+    from pipeline.state import DerivedStore, PerFileStore
+
+    for name in ("derived", "per-file", "drafts"):
+        (tmp_path / f"{name}.sqlite3").write_bytes(b"not a database, maybe a half-copied CI cache\n" * 20)
+    derived = DerivedStore(tmp_path / "derived.sqlite3", "v1")
+    derived.add(derived.key("a"), 1)
+    derived.flush()
+    assert derived.get_many([derived.key("a")]) == {derived.key("a"): 1}
+    per_file = PerFileStore(tmp_path / "per-file.sqlite3", "v1")
+    per_file.put("a.po", b"one", b"value")
+    assert per_file.get("a.po", b"one") == b"value"
+    drafts = DraftCache(tmp_path / "drafts.sqlite3")
+    drafts.put_many("apertium", "en-es", {"Fever": "Fiebre"})
+    assert drafts.get_many("apertium", "en-es", ["Fever"]) == {"Fever": "Fiebre"}
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "not a usable cache" in line]
+    assert len(warnings) == 3

@@ -31,8 +31,7 @@ class DraftCache:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = connect_cache(self.path)
-            self._db.execute(_SCHEMA)
+            self._db = connect_cache(self.path, lambda db: db.execute(_SCHEMA))
         return self._db
 
     def get_many(self, engine: str, pair: str, texts: list[str]) -> dict[str, str]:
