@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import polib
 import pytest
@@ -236,6 +237,35 @@ def test_missing_apertium_is_reported_and_build_still_succeeds(project_copy, mon
     assert "Apertium is not installed" in capsys.readouterr().err
     assert not any(entry.msgstr for entry in active(catalog(project_copy)))
     assert run(project_copy, "draft", "-l", "es") == 1
+
+
+def test_an_apertium_timeout_stops_its_whole_pipeline_and_leaves_no_scratch_files(tmp_path, monkeypatch):
+    """The `apertium` shell script runs a pipeline and keeps scratch files in $TMPDIR; killing only
+    the script would leave the pipeline running and the files behind. This stand-in does the same."""
+    import os
+    import tempfile
+    import time
+
+    from pipeline.drafts.apertium import ApertiumEngine
+    from pipeline.drafts.engine import EngineError
+
+    bin_dir, temp = tmp_path / "bin", tmp_path / "temp"
+    bin_dir.mkdir()
+    temp.mkdir()
+    script = bin_dir / "apertium"
+    script.write_text(f'#!/bin/sh\nmktemp "$TMPDIR/apertium.XXXXXXXX" > /dev/null\n'
+                      f'sleep 30 &\necho $! > {tmp_path}/child.pid\nwait\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    started = time.monotonic()
+    with pytest.raises(EngineError, match="gave no answer within 0.5 s"):
+        ApertiumEngine("eng-spa", "test", timeout=0.5).translate(["Fever."])
+    assert time.monotonic() - started < 10
+    stat = Path(f"/proc/{int((tmp_path / 'child.pid').read_text())}/stat")
+    time.sleep(0.2)
+    assert not stat.exists() or stat.read_text().split(") ")[1][0] in "ZX"  # the pipeline's child is gone (or a zombie)
+    assert list(temp.iterdir()) == []  # the scratch folder and the file in it
 
 
 # ---------------------------------------------------------------- progress

@@ -12,9 +12,13 @@ pkg-config elsewhere), so a marker reads `apertium eng-spa 0.8.1`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
 from dataclasses import dataclass
 
 from babel import Locale
@@ -100,18 +104,32 @@ class ApertiumEngine:
         return [self._run(text).strip() for text in texts]
 
     def _run(self, text: str) -> str:
+        """One `apertium` run. Its shell script starts a pipeline of processes and keeps scratch
+        files in $TMPDIR: it gets a session of its own, so a timeout or Ctrl-C stops the whole
+        pipeline, and a scratch folder of its own, removed afterwards even when the script could
+        not. (If medloc itself is killed outright, the run ends by itself: its input ends, and
+        writing its answer fails.)"""
         self.calls += 1
-        try:
-            result = subprocess.run(["apertium", "-u", self.mode], input=text, capture_output=True, text=True,
-                                    timeout=self.timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise EngineError(f"apertium {self.mode} gave no answer within {self.timeout:g} s") from None
-        except OSError as exc:
-            raise EngineError(f"cannot run apertium: {exc.strerror}") from None
-        if result.returncode != 0:
-            detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-            raise EngineError(f"apertium {self.mode} failed (exit {result.returncode}): {detail}")
-        return result.stdout
+        with tempfile.TemporaryDirectory(prefix="medloc-apertium-") as scratch:
+            try:
+                process = subprocess.Popen(["apertium", "-u", self.mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                           env={**os.environ, "TMPDIR": scratch})
+            except OSError as exc:
+                raise EngineError(f"cannot run apertium: {exc.strerror}") from None
+            try:
+                stdout, stderr = process.communicate(text, timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                raise EngineError(f"apertium {self.mode} gave no answer within {self.timeout:g} s") from None
+            finally:
+                if process.returncode is None:  # timed out, or interrupted (Ctrl-C): stop every process of it
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate()
+        if process.returncode != 0:
+            detail = (stderr.strip().splitlines() or ["no message"])[-1]
+            raise EngineError(f"apertium {self.mode} failed (exit {process.returncode}): {detail}")
+        return stdout
 
 
 def create(locale: str, settings: dict) -> ApertiumEngine:
