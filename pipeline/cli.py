@@ -25,7 +25,7 @@ from pipeline.errors import MedlocError
 from pipeline.lock import LOCK_NAME, default_wait, project_lock
 from pipeline.project import Project, default_jobs
 from pipeline.approvals import approve
-from pipeline.publish import publish
+from pipeline.publish import merge_manifests, publish
 from pipeline.review import write_packets
 from pipeline.status import as_json, as_text, document_status, stale_units
 
@@ -69,6 +69,13 @@ def cmd_extract(project: Project, args: argparse.Namespace) -> int:
 def cmd_update(project: Project, args: argparse.Namespace) -> int:
     print("update: templates -> locales/LANG/*.po (msgmerge semantics)", file=sys.stderr)
     _report(update(project, project.documents(args.docs), project.locales(args.locale)), project)
+    return 0
+
+
+def cmd_merge_manifests(project: Project, args: argparse.Namespace) -> int:
+    path, written, taken = merge_manifests(project, args.manifests)
+    print(f"merge-manifests: {taken} entr{'y' if taken == 1 else 'ies'} taken from {len(args.manifests)} shard(s); "
+          f"{project.config.relative(path)} {'written' if written else 'unchanged'}", file=sys.stderr)
     return 0
 
 
@@ -188,6 +195,13 @@ COMMANDS: dict[str, tuple[Command, str, str]] = {
                 "(approved texts only), as HTML and plain text; write reviewed/manifest.json. A translation\n"
                 "that is not fully approved keeps its last published version (stale) or stays unpublished.\n"
                 "Exit 1 when a published translation is stale (kept, but could not be re-published)."),
+    "merge-manifests": (cmd_merge_manifests, "combine the manifests of locale jobs (sharded CI)",
+                        "For CI that builds locales in parallel jobs (docs/SCALING.md): each job starts from this\n"
+                        "project's reviewed/manifest.json and publishes its own locales. Give the manifests the jobs\n"
+                        "wrote; for each document and locale, the entry a job changed is taken into this project's\n"
+                        "manifest. Two jobs that changed one entry differently, or saw different English, are a\n"
+                        "conflict: nothing is written, exit 2. Copy each job's reviewed/LANG/ folders yourself\n"
+                        "(each locale comes from one job, so they never overlap)."),
     "review": (cmd_review, "write review packets build/review/LANG/DOC.html",
                "One self-contained HTML page per document and locale: English and translation side by side,\n"
                "changes since the last approval, draft markers, QA findings, readability."),
@@ -269,7 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, summary, details) in COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=details,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        _add_selection(command, locales=name != "extract")
+        if name == "merge-manifests":
+            command.add_argument("manifests", nargs="+", type=Path, metavar="MANIFEST",
+                                 help="reviewed/manifest.json of each locale job")
+        else:
+            _add_selection(command, locales=name != "extract")
         if name in _OPTIONS:
             _OPTIONS[name](command)
     return parser

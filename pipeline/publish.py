@@ -76,14 +76,23 @@ def unapproved(reviews: list[UnitReview]) -> list[tuple[UnitReview, str]]:
 
 def read_manifest(project: Project) -> dict[str, Any]:
     path = project.config.reviewed / MANIFEST
-    if not path.exists():
-        return {"documents": {}}
+    return _load_manifest(path, project.config.relative(path)) if path.exists() else {"documents": {}}
+
+
+def _load_manifest(path: Path, shown: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MedlocError(f"manifest is not valid JSON ({exc}); delete it and run `medloc publish`",
-                          project.config.relative(path)) from None
+        raise MedlocError(f"manifest is not valid JSON ({exc}); delete it and run `medloc publish`", shown) from None
+    except OSError as exc:
+        raise MedlocError(f"cannot read manifest: {exc.strerror}", shown) from None
     return data if isinstance(data, dict) and isinstance(data.get("documents"), dict) else {"documents": {}}
+
+
+def _write_manifest(project: Project, documents: dict[str, Any]) -> tuple[Path, bool]:
+    text = json.dumps({"documents": documents, "format": 1}, ensure_ascii=False, indent=2, sort_keys=True)
+    path = project.config.reviewed / MANIFEST
+    return path, write_if_changed(path, text + "\n")
 
 
 _ON_DISK = LastParsed()  # the manifest as on disk, for every document rendered in this process
@@ -118,10 +127,52 @@ def publish(project: Project, docs: list[str], locales: list[str]) -> Report:
         manifest["documents"][doc] = rendered.manifest_entry
     for stage in stages.values():
         stage.commit()
-    text = json.dumps({"documents": manifest["documents"], "format": 1}, ensure_ascii=False, indent=2, sort_keys=True)
-    path = config.reviewed / MANIFEST
-    report.written.append((path, write_if_changed(path, text + "\n")))
+    report.written.append(_write_manifest(project, manifest["documents"]))
     return report
+
+
+def merge_manifests(project: Project, shards: list[Path]) -> tuple[Path, bool, int]:
+    """Combine into reviewed/manifest.json what the locale jobs of a sharded CI published.
+
+    Each job (docs/SCALING.md) started from this project's manifest, rendered the English of
+    every document and changed the entries of the locales it built. This is a three-way merge
+    against that base: for each document and locale, the entry a shard changed is taken. Two
+    shards that changed one entry in different ways, or that rendered different English (built
+    from different source commits), are a conflict: nothing is written, exit 2.
+    Returns the manifest's path, whether it was rewritten, and how many entries were taken.
+    """
+    base = read_manifest(project)["documents"]
+    loaded = [(project.config.relative(path), _load_manifest(path, project.config.relative(path))["documents"])
+              for path in shards]
+    merged = json.loads(json.dumps(base))  # a deep copy that the comparisons below never see
+    taken = 0
+    for doc in sorted({doc for _, documents in loaded for doc in documents}):
+        before = base.get(doc, {})
+        for field in ("english_review_date", "source_sha256"):  # every job rendered the English: all agree
+            value = _changed_by_one(doc, field, None, [(name, docs[doc].get(field)) for name, docs in loaded
+                                                       if doc in docs])
+            merged.setdefault(doc, {"locales": {}})[field] = value
+        locales = sorted({locale for _, docs in loaded for locale in docs.get(doc, {}).get("locales", {})})
+        for locale in locales:
+            old = before.get("locales", {}).get(locale, _UNPUBLISHED)  # as publish starts a new document
+            new = _changed_by_one(doc, locale, old, [(name, docs[doc]["locales"][locale]) for name, docs in loaded
+                                                     if locale in docs.get(doc, {}).get("locales", {})])
+            if new != old:
+                merged[doc]["locales"][locale] = new
+                taken += 1
+    path, written = _write_manifest(project, merged)
+    return path, written, taken
+
+
+def _changed_by_one(doc: str, what: str, base: Any, candidates: list[tuple[str, Any]]) -> Any:
+    """BASE, or the one value other than BASE that CANDIDATES (shard name, value) hold; with BASE
+    None, the one value they all hold."""
+    changed = {json.dumps(value, sort_keys=True): name for name, value in candidates if value != base}
+    if len(changed) > 1:
+        names = " and ".join(sorted(changed.values()))
+        raise MedlocError(f"{names} both changed {doc} [{what}] in different ways; each locale must be built "
+                          "by one shard, from the same English (same source commit)")
+    return json.loads(next(iter(changed))) if changed else base
 
 
 @dataclass

@@ -227,3 +227,70 @@ def test_staged_folder_swaps_in_whole_links_unchanged_files_and_recovers(tmp_pat
     stage.put("b.html", b"4")
     stage.commit()
     assert (folder / "a.html").read_bytes() == b"2" and (folder / "b.html").read_bytes() == b"4"
+
+
+# ---------------------------------------------------------------- sharded CI: merge-manifests
+
+
+def _job(base, tmp_path, name: str, locales: list[str], reviewer: str = "A. Ruiz"):
+    """A locale job of a sharded CI: a copy of BASE that translates, approves and publishes LOCALES."""
+    import shutil
+
+    root = tmp_path / name
+    shutil.copytree(base, root)
+    for locale in locales:
+        translate_all(root, locale, prefixed(f"{locale.upper()} "))
+        assert medloc(root, "approve", "-l", locale, DOC, "--reviewer", reviewer, "--all") == 0
+    assert medloc(root, "publish", *[arg for locale in locales for arg in ("-l", locale)]) == 0
+    return root / "reviewed" / "manifest.json"
+
+
+def test_merged_manifests_of_locale_jobs_equal_one_unsharded_publish(project_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert medloc(project_copy, "publish") == 0  # the manifest every job starts from
+    base = json.loads(read(project_copy / "reviewed" / "manifest.json"))
+    spanish, vietnamese = _job(project_copy, tmp_path, "job-es", ["es"]), _job(project_copy, tmp_path, "job-vi", ["vi"])
+    unsharded = json.loads(read(_job(project_copy, tmp_path, "all", ["es", "vi"])))
+    assert unsharded != base
+    assert medloc(project_copy, "merge-manifests", str(spanish), str(vietnamese)) == 0
+    merged = json.loads(read(project_copy / "reviewed" / "manifest.json"))
+    assert merged == unsharded
+    assert merged["documents"][DOC]["locales"]["es"]["status"] == "current"
+    assert merged["documents"][DOC]["locales"]["vi"]["status"] == "current"
+    assert merged["documents"][DOC]["locales"]["ar"] == base["documents"][DOC]["locales"]["ar"]
+
+
+def test_jobs_that_changed_one_entry_differently_are_a_conflict(project_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert medloc(project_copy, "publish") == 0
+    before = read(project_copy / "reviewed" / "manifest.json")
+    first = _job(project_copy, tmp_path, "job-a", ["es"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))  # approved a day later elsewhere
+    second = _job(project_copy, tmp_path, "job-b", ["es"], reviewer="B. Soto")
+    capsys.readouterr()
+    assert medloc(project_copy, "merge-manifests", str(first), str(second)) == 2
+    error = capsys.readouterr().err
+    assert f"both changed {DOC} [es] in different ways" in error and "job-a" in error and "job-b" in error
+    assert read(project_copy / "reviewed" / "manifest.json") == before  # nothing written
+
+
+def test_jobs_that_saw_different_english_are_a_conflict(project_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert medloc(project_copy, "publish") == 0
+    first = _job(project_copy, tmp_path, "job-a", ["es"])
+    source = project_copy / "source" / f"{DOC}.md"
+    original = read(source)
+    source.write_text(original.replace("You should not drive,", "You must not drive,"), encoding="utf-8")
+    assert medloc(project_copy, "build") == 0
+    second = _job(project_copy, tmp_path, "job-b", ["vi"])
+    source.write_text(original, encoding="utf-8")
+    capsys.readouterr()
+    assert medloc(project_copy, "merge-manifests", str(first), str(second)) == 2
+    assert "[source_sha256] in different ways" in capsys.readouterr().err
+
+
+def test_a_shard_manifest_that_is_not_json_names_its_file(project_copy, tmp_path, capsys):
+    broken = tmp_path / "manifest.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert medloc(project_copy, "merge-manifests", str(broken), str(tmp_path / "missing.json")) == 2
+    assert "manifest.json: error: manifest is not valid JSON" in capsys.readouterr().err
