@@ -96,7 +96,9 @@ def numbers(ctx: Context):
             missing.append(value)
         else:
             targets.remove(match)
-    spelled = Counter(str(_WORDS[w]) for w in re.findall(r"[a-z]+", ctx.english.lower()) if w in _WORDS)
+    # A number the English spells out ("twice") may be written in digits; read words only when needed.
+    spelled = Counter(str(_WORDS[w]) for w in re.findall(r"[a-z]+", ctx.english.lower()) if w in _WORDS) \
+        if targets else Counter()
     extra = []
     for values in targets:
         word = next((v for v in values if spelled[v]), None)
