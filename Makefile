@@ -11,10 +11,10 @@ all: build
 system:
 	@bash .ci/system-packages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c .ci/constraints.txt -e '.[test]'
 	@touch $@
 
 build: system $(STAMP)

@@ -60,7 +60,7 @@ class Project:
     @property
     def state(self) -> BuildState:
         if self._state is None:
-            self._state = BuildState(self.config.build / "state.json")
+            self._state = BuildState(self.config.build / "state.json", code_and_library_versions())
         return self._state
 
     def documents(self, names: list[str] | None = None) -> list[str]:
@@ -141,6 +141,23 @@ class Project:
         for step in todo:
             self.state.record(step.key, list(step.files))
         return [item for step in steps for item in done.get(step.key, [(path, False) for path in step.outputs])]
+
+
+@functools.cache
+def code_and_library_versions() -> str:
+    """What a step's output depends on besides its files: medloc's own code (a digest of the
+    package's sources) and the installed version of every library it requires. A step is redone
+    after any of them changes: a new Babel, say, writes other Plural-Forms headers."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    try:
+        requirements = [re.match(r"[A-Za-z0-9_.-]+", line).group(0) for line in metadata.requires("medloc") or []
+                        if "extra ==" not in line]
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        requirements = []
+    return " ".join([digest.hexdigest()[:16], *(f"{name} {metadata.version(name)}" for name in sorted(requirements))])
 
 
 _WORKER_PROJECTS: dict[Path, Project] = {}

@@ -136,3 +136,30 @@ def test_a_cache_file_that_is_not_a_database_is_started_afresh(tmp_path, capsys)
     assert drafts.get_many("apertium", "en-es", ["Fever"]) == {"Fever": "Fiebre"}
     warnings = [line for line in capsys.readouterr().err.splitlines() if "not a usable cache" in line]
     assert len(warnings) == 3
+
+
+def test_a_new_library_version_redoes_every_step(project_copy, monkeypatch):
+    """Babel's locale data decides the Plural-Forms header that update writes: after an upgrade,
+    the steps must run again even though no project file changed."""
+    from importlib import metadata
+
+    import pipeline.project as project_module
+
+    def fresh_updates() -> list[bool]:
+        project = Project(load_config(project_copy))
+        return [project.state.fresh(f"update:{loc}:vertebroplasty", [
+            project.config.template_path("vertebroplasty"), project.config.catalog_path(loc, "vertebroplasty"),
+            project.config.pyproject]) for loc in project.locales()]
+
+    assert main(["-C", str(project_copy), "build"]) == 0
+    assert all(fresh_updates())
+    installed = metadata.version
+    monkeypatch.setattr(project_module.metadata, "version",
+                        lambda name: "99.0" if name == "babel" else installed(name))
+    project_module.code_and_library_versions.cache_clear()
+    try:
+        assert not any(fresh_updates())
+    finally:
+        monkeypatch.undo()
+        project_module.code_and_library_versions.cache_clear()
+    assert all(fresh_updates())
