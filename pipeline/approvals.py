@@ -34,8 +34,7 @@ from pipeline.fsutil import atomic_write_bytes
 from pipeline.glossary import glossary_path, load_glossary
 from pipeline.markers import draft_marker, entry_state
 from pipeline.segment import Unit
-from pipeline.state import PerFileStore, derived_from
-from pipeline.state import fingerprint
+from pipeline.state import PerFileStore, derived_from, fingerprint
 
 if TYPE_CHECKING:
     from pipeline.project import Project

@@ -136,8 +136,9 @@ def summary(project: Project, docs: list[str], locales: list[str], written: list
         totals: Counter = Counter()
         for doc in docs:
             path = project.config.catalog_path(locale, doc)
-            totals.update(project.state.memo(_counts_key(locale, doc), [path],
-                                             lambda: catalog_counts(read_catalog(path, project.config.relative(path), project.parsed))))
+            totals.update(project.state.memo(
+                _counts_key(locale, doc), [path],
+                lambda: catalog_counts(read_catalog(path, project.config.relative(path), project.parsed))))
         label = docs[0] if len(docs) == 1 else f"{len(docs)} documents"
         lines.append(f"  {label} [{locale}]: {totals['total']} units, {totals['translated']} translated, "
                      f"{totals['fuzzy']} fuzzy, {totals['untranslated']} untranslated")

@@ -366,8 +366,8 @@ def _update_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
     config = project.config
     template_path, path = step.files[0], step.outputs[0]
     template = _TEMPLATE.get(template_path, lambda: read_catalog(template_path, config.relative(template_path)))
-    merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale), "updated",
-                          parsed=project.parsed)
+    merged = edit_catalog(path, config.relative(path), lambda old: update_catalog(template, old, step.locale),
+                          "updated", parsed=project.parsed)
     return [(path, write_catalog(merged, path, config.build))]
 
 

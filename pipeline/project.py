@@ -109,11 +109,9 @@ class Project:
     @functools.cached_property
     def parsed(self) -> PerFileStore:
         """`build/cache/parsed.sqlite3`: each catalog's and approval ledger's last parse (see
-        `catalog.parse_catalog`, `approvals.read_ledger`), salted with the reading code and the
-        versions of polib and Python (whose marshal stores it)."""
-        code = b"".join((Path(__file__).parent / name).read_bytes()
-                        for name in ("catalog.py", "pofile.py", "approvals.py"))
-        salt = f"{hashlib.sha256(code).hexdigest()} polib {metadata.version('polib')} python {sys.version}"
+        `catalog.parse_catalog`, `approvals.read_ledger`), salted like the build state, and with
+        the version of Python, whose marshal stores it."""
+        salt = f"{code_and_library_versions()} python {sys.version}"
         return PerFileStore(self.config.build / "cache" / "parsed.sqlite3", salt)
 
     def changed(self, steps: list[Step]) -> list[Step]:

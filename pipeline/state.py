@@ -279,7 +279,8 @@ class PerFileStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = connect_salted(self.path, self._salt, "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)")
+            self._db = connect_salted(self.path, self._salt,
+                                      "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)")
         return self._db
 
     def get(self, name: str, data: bytes) -> bytes | None:

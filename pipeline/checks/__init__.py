@@ -115,7 +115,9 @@ def check_catalog(po: polib.POFile, path: Path, shown: str, locale: str, glossar
     """Catalog-level checks, then every active entry's checks, in file order.
 
     The `msgfmt` check usually finds its verdict waiting: `judge_in_batches` ran msgfmt on
-    many catalogs at once beforehand. With a STORE, an entry whose text, comments and flags were checked before under the same
+    many catalogs at once beforehand.
+
+    With a STORE, an entry whose text, comments and flags were checked before under the same
     settings, glossary and code is not checked again: its findings are read back and placed at
     its current line. An edit to a few units of a large catalog then costs those units.
     """
@@ -216,8 +218,8 @@ def check_step(project: Project, step: Step, po: polib.POFile | None = None) -> 
     path, terms_file = Path(step.files[0]), Path(step.files[1])
     shown = config.relative(path)
     glossary = load_glossary(terms_file, config.relative(terms_file))
-    return check_catalog(po or read_catalog(path, shown, project.parsed), path, shown, step.locale, glossary, load_settings(config),
-                         findings_store(config.build))
+    po = po or read_catalog(path, shown, project.parsed)
+    return check_catalog(po, path, shown, step.locale, glossary, load_settings(config), findings_store(config.build))
 
 
 def run_checks(project: Project, docs: list[str], locales: list[str]) -> list[Finding]:
