@@ -177,6 +177,17 @@ def _open_cache(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> sq
     return db
 
 
+def rows_among(db: sqlite3.Connection, query: str, values: list[str], fixed: tuple = ()) -> list[tuple]:
+    """The rows of QUERY for the distinct VALUES, which fill its `IN ({marks})` after the FIXED
+    parameters; in parts, since SQLite binds at most 999 parameters per statement."""
+    unique = list(dict.fromkeys(values))
+    rows: list[tuple] = []
+    for start in range(0, len(unique), 500):
+        part = unique[start:start + 500]
+        rows += db.execute(query.format(marks=",".join("?" * len(part))), [*fixed, *part])
+    return rows
+
+
 def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
     """`connect_cache` for a file of one TABLE ("name (columns)") whose rows were all made by code of SALT.
 
@@ -219,16 +230,10 @@ class DerivedStore:
         return hashlib.blake2b(f"{self._salt}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
-        """The stored values among KEYS (one query)."""
-        found: dict[str, Any] = {}
-        unique = list(dict.fromkeys(keys))
+        """The stored values among KEYS (a query per few hundred keys)."""
         with self._lock:
-            for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
-                part = unique[start:start + 500]
-                rows = self._connect().execute(
-                    f"SELECT key, value FROM derived WHERE key IN ({','.join('?' * len(part))})", part)
-                found.update((key, json.loads(value)) for key, value in rows)
-        return found
+            rows = rows_among(self._connect(), "SELECT key, value FROM derived WHERE key IN ({marks})", keys)
+            return {key: json.loads(value) for key, value in rows}
 
     def add(self, key: str, value: Any) -> None:
         with self._lock:

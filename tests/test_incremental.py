@@ -163,3 +163,22 @@ def test_a_new_library_version_redoes_every_step(project_copy, monkeypatch):
         monkeypatch.undo()
         project_module.code_and_library_versions.cache_clear()
     assert all(fresh_updates())
+
+
+def test_lookups_of_more_keys_than_sqlite_binds_at_once(tmp_path):
+    """SQLite binds at most 999 parameters per statement; a large catalog or batch asks for more."""
+    from pipeline.drafts.cache import DraftCache
+    from pipeline.state import DerivedStore
+
+    derived = DerivedStore(tmp_path / "derived.sqlite3", "v1")
+    keys = [derived.key(str(number)) for number in range(1200)]
+    for number, key in enumerate(keys[::2]):
+        derived.add(key, number)
+    derived.flush()
+    assert derived.get_many(keys + keys[:5]) == {key: number for number, key in enumerate(keys[::2])}
+    drafts = DraftCache(tmp_path / "drafts.sqlite3")
+    answers = {f"Unit {number}.": f"Unidad {number}." for number in range(1200)}
+    drafts.put_many("apertium", "eng-spa", answers)
+    drafts.put_many("other", "eng-spa", {"Unit 1.": "Otra."})
+    asked = [*answers, "Never drafted."]
+    assert drafts.get_many("apertium", "eng-spa", asked) == answers

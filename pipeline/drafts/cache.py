@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pipeline.state import connect_cache
+from pipeline.state import connect_cache, rows_among
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -38,14 +38,8 @@ class DraftCache:
         """The cached answers among TEXTS (reads nothing if the cache file does not exist yet)."""
         if self._db is None and not self.path.exists():
             return {}
-        db = self._connect()
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(texts))
-        for start in range(0, len(unique), 500):  # SQLite's limit on bound parameters is 999
-            part = unique[start:start + 500]
-            found.update(db.execute(f"SELECT source, target FROM drafts WHERE engine=? AND pair=? "
-                                    f"AND source IN ({','.join('?' * len(part))})", [engine, pair, *part]))
-        return found
+        return dict(rows_among(self._connect(), "SELECT source, target FROM drafts WHERE engine=? AND pair=? "
+                                                "AND source IN ({marks})", texts, (engine, pair)))
 
     def put_many(self, engine: str, pair: str, answers: dict[str, str]) -> None:
         """Store one batch of answers in a single transaction."""
