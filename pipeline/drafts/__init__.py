@@ -200,7 +200,9 @@ class _LocaleDrafter:
             report.notes.append(f"{shown}: no catalog; run `medloc update` first")
             return
         data = catalog_bytes(path, shown)
-        po = parse_catalog(data, shown, self.project.parsed) if may_have_empty_units(data) else None
+        # Not through `Project.parsed`: a catalog with units to draft is rewritten at once, so a
+        # kept parse of these bytes would never be asked for again.
+        po = parse_catalog(data, shown) if may_have_empty_units(data) else None
         empty = [e for e in po if not e.obsolete and not e.msgstr and e.msgid and not e.msgid_plural] if po else []
         if not empty:
             report.written.append((path, False))
