@@ -206,25 +206,37 @@ def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
     return connect_cache(path, prepare)
 
 
-class DerivedStore:
-    """Values derived from text, kept across runs in one SQLite table of `build/cache/`.
+class _SaltedStore:
+    """One SQLite table (TABLE, "name (columns)") of `build/cache/`, opened on first use through
+    `connect_salted`. Threads of one process may share a store (the web workspace serves
+    requests in threads); each forked worker process opens its own."""
 
-    Keys are digests of everything a value depends on, salted with the deriving code's own
-    version, so a stale value can never be found. New values are buffered and stored by
-    `flush` in one transaction. Threads of one process may share a store (the web workspace
-    serves requests in threads); each forked worker process opens its own.
-    """
+    TABLE = ""
 
     def __init__(self, path: Path, salt: str):
         self.path, self._salt = path, salt
         self._db: sqlite3.Connection | None = None
-        self._new: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = connect_salted(self.path, self._salt, "derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._db = connect_salted(self.path, self._salt, self.TABLE)
         return self._db
+
+
+class DerivedStore(_SaltedStore):
+    """Values derived from text, kept across runs in one SQLite table of `build/cache/`.
+
+    Keys are digests of everything a value depends on, salted with the deriving code's own
+    version, so a stale value can never be found. New values are buffered and stored by
+    `flush` in one transaction.
+    """
+
+    TABLE = "derived (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+    def __init__(self, path: Path, salt: str):
+        super().__init__(path, salt)
+        self._new: list[tuple[str, str]] = []
 
     def key(self, text: str) -> str:
         return hashlib.blake2b(f"{self._salt}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
@@ -269,7 +281,7 @@ class SentenceStore(DerivedStore):
         return sentences
 
 
-class PerFileStore:
+class PerFileStore(_SaltedStore):
     """One value derived from each file's bytes, kept while the file still holds those bytes.
 
     Rows are keyed by the file's name, so the store holds one row per file however often it
@@ -277,16 +289,7 @@ class PerFileStore:
     miss is stored at once: the stages of a build read the same files in different processes.
     """
 
-    def __init__(self, path: Path, salt: str):
-        self.path, self._salt = path, salt
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = connect_salted(self.path, self._salt,
-                                      "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)")
-        return self._db
+    TABLE = "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)"
 
     def get(self, name: str, data: bytes) -> bytes | None:
         with self._lock:
