@@ -28,6 +28,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 TAG_RE = re.compile(r"<(\d+)>|</(\d+)>|<(\d+)/>")
 _ESCAPABLE = set("\\`*_{}[]()#+-.!<>|~\"'")
+_MARKUP_START = re.compile(r"[\\`!\[<*_]")  # the characters at which `parse` may find markup
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,12 @@ def parse(source: str) -> tuple:
 
     while i < len(source):
         char = source[i]
+        if not _MARKUP_START.match(char):  # take plain text up to the next character that may start markup
+            found = _MARKUP_START.search(source, i)
+            end = found.start() if found else len(source)
+            buffer.append(source[i:end])
+            i = end
+            continue
         if char == "\\" and i + 1 < len(source) and source[i + 1] in _ESCAPABLE:
             buffer.append(source[i + 1])
             i += 2

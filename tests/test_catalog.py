@@ -1,6 +1,7 @@
 """Catalogs: templates from units, msgmerge-compatible updates, byte stability, msgfmt validity."""
 
 import difflib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import build_template, locale_header, may_match, read_catalog, render_catalog, update_catalog
+from pipeline.catalog import _VALID_LINES, build_template, locale_header, may_match, read_catalog, render_catalog, update_catalog
 from pipeline.config import load_config
 from pipeline.errors import MedlocError
 from pipeline.segment import segment
@@ -146,6 +147,28 @@ def test_read_catalog_refuses_duplicates_and_other_charsets(tmp_path):
     latin.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "a"\nmsgstr "x"\n')
     with pytest.raises(MedlocError, match="charset=UTF-8"):
         read_catalog(latin)
+
+
+_SPACE = st.sampled_from(["", " ", "\t", " \t"])
+_PO_LINE = st.tuples(
+    _SPACE, st.sampled_from(["", "#~", "#~|", "#|", "#", "#,", "#~ #"]), _SPACE,
+    st.sampled_from(["", "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr[1]", "msgstr[]", "msgi"]), _SPACE,
+    st.sampled_from(['"', "", "a"]),
+    st.lists(st.sampled_from(["a", "é", "\\n", '\\"', "\\x4f", "\\07", "\\q", "\\", '"', "\r"]), max_size=4).map("".join),
+    st.sampled_from(['"', "", '" "']),
+    _SPACE, st.sampled_from(["\n", "\r\n", "\r", ""]),
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PO_LINE, max_size=6).map("".join))
+def test_valid_lines_accepts_what_plain_backtracking_does(text):
+    """The possessive pattern that vets every catalog accepts exactly the texts its plain,
+    backtracking form does (written out here as the reference)."""
+    plain = re.compile(
+        r'(?:[ \t]*(?:(?:#(?![~|])[^\n]*|(?:#~\|?[ \t]*|#\|[ \t]*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?'
+        r'[ \t]*"(?:[^"\\\n]|\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*")[ \t]*)?\r?\n)*')
+    assert bool(_VALID_LINES.fullmatch(text)) == bool(plain.fullmatch(text))
 
 
 @settings(max_examples=300, deadline=None)

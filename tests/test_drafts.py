@@ -268,6 +268,37 @@ def test_an_apertium_timeout_stops_its_whole_pipeline_and_leaves_no_scratch_file
     assert list(temp.iterdir()) == []  # the scratch folder and the file in it
 
 
+def test_an_apertium_run_removes_scratch_folders_of_killed_medloc_processes(tmp_path, monkeypatch):
+    """A medloc killed outright cannot remove its Apertium scratch folder; the next run does, but
+    never the folder of a process that is still running."""
+    import os
+    import subprocess
+    import tempfile
+
+    from pipeline.drafts.apertium import ApertiumEngine, _remove_orphaned_scratch
+
+    bin_dir, temp = tmp_path / "bin", tmp_path / "temp"
+    bin_dir.mkdir()
+    temp.mkdir()
+    script = bin_dir / "apertium"
+    script.write_text("#!/bin/sh\ncat\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = temp / f"medloc-apertium-{gone.pid}-abc123"
+    (orphan / "apertium.x").parent.mkdir()
+    (orphan / "apertium.x").write_text("")
+    running = temp / f"medloc-apertium-{os.getppid()}-def456"
+    running.mkdir()
+    unrelated = temp / "medloc-apertium-notapid"
+    unrelated.mkdir()
+    _remove_orphaned_scratch.cache_clear()  # it runs once per process
+    assert ApertiumEngine("eng-spa", "test", timeout=10).translate(["Fever."]) == ["Fever."]
+    assert sorted(path.name for path in temp.iterdir()) == sorted([running.name, unrelated.name])
+
+
 # ---------------------------------------------------------------- progress
 
 

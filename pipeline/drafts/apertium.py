@@ -13,6 +13,7 @@ pkg-config elsewhere), so a marker reads `apertium eng-spa 0.8.1`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -108,9 +109,10 @@ class ApertiumEngine:
         files in $TMPDIR: it gets a session of its own, so a timeout or Ctrl-C stops the whole
         pipeline, and a scratch folder of its own, removed afterwards even when the script could
         not. (If medloc itself is killed outright, the run ends by itself: its input ends, and
-        writing its answer fails.)"""
+        writing its answer fails; the next run removes the folder, see `_remove_orphaned_scratch`.)"""
         self.calls += 1
-        with tempfile.TemporaryDirectory(prefix="medloc-apertium-") as scratch:
+        _remove_orphaned_scratch()
+        with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-") as scratch:
             try:
                 process = subprocess.Popen(["apertium", "-u", self.mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                            stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -130,6 +132,30 @@ class ApertiumEngine:
             detail = (stderr.strip().splitlines() or ["no message"])[-1]
             raise EngineError(f"apertium {self.mode} failed (exit {process.returncode}): {detail}")
         return stdout
+
+
+_SCRATCH_PREFIX = "medloc-apertium-"
+
+
+@functools.cache  # once per process
+def _remove_orphaned_scratch() -> None:
+    """Remove the scratch folders of medloc processes that no longer exist: one killed outright
+    (SIGKILL, power loss) could not remove its own. A folder is named by its owner's process id."""
+    with contextlib.suppress(OSError):
+        for folder in os.scandir(tempfile.gettempdir()):
+            owner = folder.name[len(_SCRATCH_PREFIX):].split("-", 1)[0]
+            if folder.name.startswith(_SCRATCH_PREFIX) and owner.isdigit() and not _alive(int(owner)):
+                shutil.rmtree(folder.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, but is another user's
+        pass
+    return True
 
 
 def create(locale: str, settings: dict) -> ApertiumEngine:
