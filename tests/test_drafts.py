@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline.drafts as drafts
 from drafts_helpers import clear_drafts, active, catalog, run, set_engine
@@ -48,6 +51,23 @@ def test_protect_replaces_urls_units_and_kept_terms_and_restore_puts_them_back()
     assert problems == []
     for original in ("5 mg", "warfarin", "https://example.org/a?b=1", "<1>", "</1>"):
         assert original in text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["Take ", "5", "9", " mg", "2.5mg", " 10 %", "HTTP://", "https://a.org/x", "WWW.", "nih.gov",
+                                 "@", "ann@", "b.org", "x@y.z", "warfarin", "Warfarin ", "<1>", "</1>", "<2/>", " ", ".", "é"]),
+                max_size=12).map("".join))
+def test_protect_finds_the_same_with_and_without_its_prefilter(msgid):
+    """protect skips the patterns a unit cannot match (no digit: no number with a unit); that
+    must never change what it protects."""
+    protect_module = importlib.import_module("pipeline.drafts.protect")  # the package's `protect` is the function
+
+    keep = [Term("warfarin", "warfarin", True)]
+    quick = protect(msgid, keep)
+    with pytest.MonkeyPatch.context() as patched:
+        always = re.compile("")
+        patched.setattr(protect_module, "_NEEDS", tuple((kind, always) for kind, _ in protect_module._NEEDS))
+        assert protect(msgid, keep) == quick
 
 
 @pytest.mark.parametrize("damage", [

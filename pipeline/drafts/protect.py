@@ -10,12 +10,13 @@ a garbled tag or URL in a medical text is worse than an empty unit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.glossary import Term
-from pipeline.inline import MarkupError, Tag, from_compact, tag_numbers
+from pipeline.inline import TAG_RE, MarkupError, Tag, from_compact, tag_numbers
 
 _URL = r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -40,19 +41,39 @@ class Protected:
     tags: tuple[str, ...]  # the unit's own inline tags as written in the English text
 
 
+_TAG_SPLIT = re.compile(r"(<\d+>|</\d+>|<\d+/>)")
+_GAP = re.compile(r"[ \t]{2,}")
+_DAMAGED_TAG = re.compile(r"<\s*/?\s*\d+\s*/?\s*>")
+
+
+# What each kind of protected text cannot do without: a unit lacking it skips that part of the search.
+_NEEDS = (
+    (_URL, re.compile(r"https?://|www\.", re.IGNORECASE)),
+    (_EMAIL, re.compile("@")),
+    (_NUMBER_UNIT, re.compile(r"\d")),
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _protected_pattern(kinds: tuple[str, ...], terms: tuple[str, ...]) -> re.Pattern | None:
+    """The patterns KINDS and TERMS as one (compiled once per combination); None if there is nothing to find."""
+    patterns = [*kinds, *(rf"(?<!\w){re.escape(term)}(?!\w)" for term in terms)]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
 def protect(msgid: str, keep_terms: list[Term]) -> Protected:
     """Replace URLs, e-mail addresses, numbers with units and KEEP_TERMS by placeholders."""
     tags = tuple(tag_numbers(msgid))
-    numbers = [int(re.sub(r"\D", "", tag)) for tag in tags]
-    next_number = max(numbers, default=0) + 1
-    patterns = [_URL, _EMAIL, _NUMBER_UNIT]
-    patterns += [rf"(?<!\w){re.escape(term.english)}(?!\w)" for term in sorted(keep_terms, key=lambda t: -len(t.english))]
-    combined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    next_number = max((int(tag.strip("</>")) for tag in tags), default=0) + 1
+    combined = _protected_pattern(tuple(kind for kind, needed in _NEEDS if needed.search(msgid)),
+                                  tuple(term.english for term in sorted(keep_terms, key=lambda t: -len(t.english))))
+    if combined is None:
+        return Protected(msgid, {}, tags)
     slots: dict[str, str] = {}
     parts: list[str] = []
-    # Inline tags are never split: only the text between them is searched.
-    for piece in re.split(r"(<\d+>|</\d+>|<\d+/>)", msgid):
-        if re.fullmatch(r"<\d+>|</\d+>|<\d+/>", piece):
+    # Inline tags are never split: only the text between them is searched (the split puts them at odd places).
+    for index, piece in enumerate(_TAG_SPLIT.split(msgid)):
+        if index % 2:
             parts.append(piece)
             continue
         last = 0
@@ -70,7 +91,7 @@ def protect(msgid: str, keep_terms: list[Term]) -> Protected:
 def restore(translated: str, protected: Protected, unit_tags: tuple[Tag, ...] | None = None) -> tuple[str, list[str]]:
     """Put the protected text back. Returns (draft, problems); any problem means: discard it."""
     problems: list[str] = []
-    text = re.sub(r"[ \t]{2,}", " ", translated).strip()  # Apertium leaves a gap where it drops "you"
+    text = _GAP.sub(" ", translated).strip()  # Apertium leaves a gap where it drops "you"
     found = Counter(tag_numbers(text))
     for placeholder, original in protected.slots.items():
         count = found.pop(placeholder, 0)
@@ -82,7 +103,7 @@ def restore(translated: str, protected: Protected, unit_tags: tuple[Tag, ...] | 
         added = sorted((found - expected).elements())
         detail = ", ".join(filter(None, [f"lost {' '.join(lost)}" if lost else "", f"added {' '.join(added)}" if added else ""]))
         problems.append(f"inline tags changed ({detail})")
-    if re.search(r"<\s*/?\s*\d+\s*/?\s*>", re.sub(r"<\d+>|</\d+>|<\d+/>", "", text)):
+    if _DAMAGED_TAG.search(TAG_RE.sub("", text)):
         problems.append("a tag came back with spaces or other damage inside it")
     if problems:
         return "", problems
