@@ -356,7 +356,11 @@ def differing_files(one: Path, other: Path) -> list[str]:
 
 
 def _short(path: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3."):
+    """A profiled function's file, relative to this checkout or to its library folder."""
+    checkout = f"{HERE.parent}/"
+    if path.startswith(checkout):
+        return path[len(checkout):]
+    for marker in ("site-packages/", "lib/python3."):
         if marker in path:
             path = path.split(marker, 1)[1]
             return path.split("/", 1)[1] if marker == "lib/python3." else path

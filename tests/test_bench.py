@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import driver  # noqa: E402
 import generate  # noqa: E402
 import mutate  # noqa: E402
+import run  # noqa: E402
 
 
 def body_units(path: Path) -> list[tuple[str, int]]:
@@ -137,3 +138,16 @@ def test_instant_engine_work_is_counted_in_worker_processes(project_copy, tmp_pa
 
     work = json.loads(calls.read_text())
     assert work["units"] == empty and work["calls"] >= 2
+
+
+def test_profile_names_medlocs_functions_wherever_the_checkout_is(tmp_path):
+    """The profile's table of medloc's own functions picks them by their checkout-relative path;
+    a clone anywhere (CI, /tmp) must name them the same way."""
+    import cProfile
+
+    from pipeline.inline import parse
+
+    stats = tmp_path / "profile.out"
+    cProfile.runctx("parse('Take **5 mg** daily.')", {"parse": parse}, {}, str(stats))
+    ours = [name for name, *_ in run.profile_tables([str(stats)])["cumulative"]]
+    assert any(name.startswith("pipeline/inline.py:") and name.endswith("(parse)") for name in ours)
