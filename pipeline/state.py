@@ -140,7 +140,7 @@ class BuildState:
             self._dirty = False
 
 
-def connect_cache(path: Path, prepare: Callable[[sqlite3.Connection], None] = lambda db: None) -> sqlite3.Connection:
+def connect_cache(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
     """An SQLite cache file under `build/cache/`, shared by worker processes (and threads),
     after PREPARE (creating its tables).
 
@@ -155,10 +155,14 @@ def connect_cache(path: Path, prepare: Callable[[sqlite3.Connection], None] = la
     except sqlite3.OperationalError:  # locked past the timeout, or not writable: not damage
         raise
     except sqlite3.DatabaseError as exc:
-        print(f"medloc: warning: {path} is not a usable cache ({exc}); starting it afresh", file=sys.stderr)
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_damaged(path, exc)
         return _open_cache(path, prepare)
+
+
+def _remove_damaged(path: Path, exc: sqlite3.DatabaseError) -> None:
+    print(f"medloc: warning: {path} is not a usable cache ({exc}); starting it afresh", file=sys.stderr)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _open_cache(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
@@ -188,8 +192,49 @@ def rows_among(db: sqlite3.Connection, query: str, values: list[str], fixed: tup
     return rows
 
 
-def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
-    """`connect_cache` for a file of one TABLE ("name (columns)") whose rows were all made by code of SALT.
+class CacheFile:
+    """An SQLite file of `build/cache/`, opened on first use (`connect_cache`); threads of one
+    process share it (the web workspace serves requests in threads), each forked worker
+    process opens its own.
+
+    Damage found later, inside the file (SQLite reports it corrupt, or not a database), is
+    handled like damage found on opening: `run` removes the file with a warning and does its
+    work again on a fresh one. It only ever costs cached values.
+    """
+
+    def __init__(self, path: Path, prepare: Callable[[sqlite3.Connection], None]):
+        self.path, self._prepare = path, prepare
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def opened(self) -> bool:
+        return self._db is not None
+
+    def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._connect())
+            except sqlite3.DatabaseError as exc:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                    raise  # not damage: a bug, or an error raised by Python's sqlite3 module itself
+                self.close()
+                _remove_damaged(self.path, exc)
+                return work(self._connect())
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = connect_cache(self.path, self._prepare)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def salted(salt: str, table: str) -> Callable[[sqlite3.Connection], None]:
+    """What opens a `CacheFile` of one TABLE ("name (columns)") whose rows were all made by code of SALT.
 
     Rows made by other code can never be used again: they are dropped on opening, so a cache
     kept across CI runs does not grow with every release.
@@ -203,25 +248,17 @@ def connect_salted(path: Path, salt: str, table: str) -> sqlite3.Connection:
                 db.execute("DELETE FROM salt")
                 db.execute("INSERT INTO salt VALUES (?)", (salt,))
 
-    return connect_cache(path, prepare)
+    return prepare
 
 
 class _SaltedStore:
-    """One SQLite table (TABLE, "name (columns)") of `build/cache/`, opened on first use through
-    `connect_salted`. Threads of one process may share a store (the web workspace serves
-    requests in threads); each forked worker process opens its own."""
+    """One SQLite table (TABLE, "name (columns)") of `build/cache/`, in a `CacheFile` salted with SALT."""
 
     TABLE = ""
 
     def __init__(self, path: Path, salt: str):
         self.path, self._salt = path, salt
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = connect_salted(self.path, self._salt, self.TABLE)
-        return self._db
+        self._file = CacheFile(path, salted(salt, self.TABLE))
 
 
 class DerivedStore(_SaltedStore):
@@ -237,26 +274,25 @@ class DerivedStore(_SaltedStore):
     def __init__(self, path: Path, salt: str):
         super().__init__(path, salt)
         self._new: list[tuple[str, str]] = []
+        self._new_lock = threading.Lock()
 
     def key(self, text: str) -> str:
         return hashlib.blake2b(f"{self._salt}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         """The stored values among KEYS (a query per few hundred keys)."""
-        with self._lock:
-            rows = rows_among(self._connect(), "SELECT key, value FROM derived WHERE key IN ({marks})", keys)
-            return {key: json.loads(value) for key, value in rows}
+        rows = self._file.run(lambda db: rows_among(db, "SELECT key, value FROM derived WHERE key IN ({marks})", keys))
+        return {key: json.loads(value) for key, value in rows}
 
     def add(self, key: str, value: Any) -> None:
-        with self._lock:
+        with self._new_lock:
             self._new.append((key, json.dumps(value, ensure_ascii=False)))
 
     def flush(self) -> None:
-        with self._lock:
-            if self._new:
-                with self._connect() as db:
-                    db.executemany("INSERT OR IGNORE INTO derived VALUES (?, ?)", self._new)
-                self._new = []
+        with self._new_lock:
+            new, self._new = self._new, []
+        if new:
+            self._file.run(lambda db: _in_transaction(db, "INSERT OR IGNORE INTO derived VALUES (?, ?)", new))
 
 
 class SentenceStore(DerivedStore):
@@ -292,13 +328,18 @@ class PerFileStore(_SaltedStore):
     TABLE = "per_file (name TEXT PRIMARY KEY, digest BLOB, value BLOB)"
 
     def get(self, name: str, data: bytes) -> bytes | None:
-        with self._lock:
-            row = self._connect().execute("SELECT digest, value FROM per_file WHERE name = ?", (name,)).fetchone()
+        row = self._file.run(lambda db: db.execute("SELECT digest, value FROM per_file WHERE name = ?",
+                                                   (name,)).fetchone())
         return row[1] if row is not None and row[0] == _digest(data) else None
 
     def put(self, name: str, data: bytes, value: bytes) -> None:
-        with self._lock, self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO per_file VALUES (?, ?, ?)", (name, _digest(data), value))
+        self._file.run(lambda db: _in_transaction(db, "INSERT OR REPLACE INTO per_file VALUES (?, ?, ?)",
+                                                  [(name, _digest(data), value)]))
+
+
+def _in_transaction(db: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+    with db:
+        db.executemany(statement, rows)
 
 
 def derived_from(store: PerFileStore | None, name: str, data: bytes, derive: Callable[[], T],

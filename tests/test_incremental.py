@@ -138,6 +138,79 @@ def test_a_cache_file_that_is_not_a_database_is_started_afresh(tmp_path, capsys)
     assert len(warnings) == 3
 
 
+def _damage_pages(path: Path) -> None:
+    """Overwrite the middle of every page after the first two (the header and schema stay whole)."""
+    data = bytearray(path.read_bytes())
+    for page in range(2 * 4096, len(data), 4096):
+        data[page + 200:page + 3800] = b"\xde\xad\xbe\xef" * 900
+    path.write_bytes(bytes(data))
+
+
+def test_a_cache_file_damaged_inside_is_started_afresh_when_the_damage_is_read(tmp_path, capsys):
+    """A file whose header opens but whose pages are damaged (a bad disk, a torn CI cache) fails
+    only when a query reads them: that query gets a warning and a fresh file, never a traceback."""
+    import sqlite3
+
+    from pipeline.drafts.cache import DraftCache
+    from pipeline.state import DerivedStore, PerFileStore
+
+    texts = [f"Sentence number {i} about fever." for i in range(3000)]
+    derived = DerivedStore(tmp_path / "derived.sqlite3", "v1")
+    for text in texts:
+        derived.add(derived.key(text), [text] * 3)
+    derived.flush()
+    per_file = PerFileStore(tmp_path / "per-file.sqlite3", "v1")
+    for text in texts:
+        per_file.put(f"{text}.po", text.encode(), text.encode() * 3)
+    drafts = DraftCache(tmp_path / "drafts.sqlite3")
+    drafts.put_many("apertium", "en-es", {text: text.upper() for text in texts})
+    drafts.close()
+    for name in ("derived", "per-file", "drafts"):
+        path = tmp_path / f"{name}.sqlite3"
+        sqlite3.connect(path).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        _damage_pages(path)
+    capsys.readouterr()
+
+    derived = DerivedStore(tmp_path / "derived.sqlite3", "v1")
+    keys = [derived.key(text) for text in texts]
+    assert derived.get_many(keys) == {}
+    derived.add(keys[0], ["kept"])
+    derived.flush()
+    assert derived.get_many(keys) == {keys[0]: ["kept"]}
+    per_file = PerFileStore(tmp_path / "per-file.sqlite3", "v1")
+    assert [per_file.get(f"{text}.po", text.encode()) for text in texts[-5:]] == [None] * 5
+    drafts = DraftCache(tmp_path / "drafts.sqlite3")
+    assert drafts.get_many("apertium", "en-es", texts) == {}
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "not a usable cache" in line]
+    assert len(warnings) == 3 and all("malformed" in line for line in warnings), warnings
+
+
+def test_a_cache_error_that_is_not_damage_is_raised_and_the_file_kept(tmp_path):
+    import sqlite3
+
+    from pipeline.state import CacheFile
+
+    cache = CacheFile(tmp_path / "cache.sqlite3", lambda db: db.execute("CREATE TABLE IF NOT EXISTS t (x)"))
+    cache.run(lambda db: db.execute("INSERT INTO t VALUES (1)"))
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        cache.run(lambda db: db.execute("SELECT * FROM missing"))
+    assert cache.run(lambda db: db.execute("SELECT x FROM t").fetchall()) == [(1,)]
+
+
+def test_check_with_a_damaged_findings_cache_reports_as_without_one(project_copy, capsys):
+    assert main(["-C", str(project_copy), "check"]) in (0, 1)
+    clean = capsys.readouterr().out
+    findings = project_copy / "build" / "cache" / "findings.sqlite3"
+    import sqlite3
+
+    sqlite3.connect(findings).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    _damage_pages(findings)
+    code = main(["-C", str(project_copy), "check"])
+    captured = capsys.readouterr()
+    assert code in (0, 1) and captured.out == clean
+    assert "findings.sqlite3 is not a usable cache" in captured.err
+
+
 def test_a_new_library_version_redoes_every_step(project_copy, monkeypatch):
     """Babel's locale data decides the Plural-Forms header that update writes: after an upgrade,
     the steps must run again even though no project file changed."""
