@@ -222,6 +222,14 @@ class CacheFile:
                 _remove_damaged(self.path, exc)
                 return work(self._connect())
 
+    def write_rows(self, statement: str, rows: list[tuple]) -> None:
+        """STATEMENT for each of ROWS, in one transaction."""
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany(statement, rows)
+
+        self.run(write)
+
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self._db = connect_cache(self.path, self._prepare)
@@ -292,7 +300,7 @@ class DerivedStore(_SaltedStore):
         with self._new_lock:
             new, self._new = self._new, []
         if new:
-            self._file.run(lambda db: _in_transaction(db, "INSERT OR IGNORE INTO derived VALUES (?, ?)", new))
+            self._file.write_rows("INSERT OR IGNORE INTO derived VALUES (?, ?)", new)
 
 
 class SentenceStore(DerivedStore):
@@ -333,13 +341,7 @@ class PerFileStore(_SaltedStore):
         return row[1] if row is not None and row[0] == _digest(data) else None
 
     def put(self, name: str, data: bytes, value: bytes) -> None:
-        self._file.run(lambda db: _in_transaction(db, "INSERT OR REPLACE INTO per_file VALUES (?, ?, ?)",
-                                                  [(name, _digest(data), value)]))
-
-
-def _in_transaction(db: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
-    with db:
-        db.executemany(statement, rows)
+        self._file.write_rows("INSERT OR REPLACE INTO per_file VALUES (?, ?, ?)", [(name, _digest(data), value)])
 
 
 def derived_from(store: PerFileStore | None, name: str, data: bytes, derive: Callable[[], T],

@@ -40,15 +40,9 @@ class DraftCache:
 
     def put_many(self, engine: str, pair: str, answers: dict[str, str]) -> None:
         """Store one batch of answers in a single transaction."""
-        if not answers:
-            return
-
-        def store(db: sqlite3.Connection) -> None:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO drafts (engine, pair, source, target) VALUES (?, ?, ?, ?)",
-                               [(engine, pair, source, target) for source, target in answers.items()])
-
-        self._file.run(store)
+        if answers:
+            self._file.write_rows("INSERT OR REPLACE INTO drafts (engine, pair, source, target) VALUES (?, ?, ?, ?)",
+                                  [(engine, pair, source, target) for source, target in answers.items()])
 
     def clear(self) -> int:
         """Forget every cached answer; returns how many there were."""
