@@ -115,7 +115,7 @@ _KEYS: dict[str, tuple[Callable[[Any, str], Any], Any]] = {
 }
 
 # Tables owned by later stages; each stage validates its own keys (see `section`).
-_STAGE_TABLES = ("drafts", "checks", "readability", "review", "publish")
+_STAGE_TABLES = ("markdown", "drafts", "checks", "readability", "review", "publish")
 
 
 def load_config(root: Path | str = ".") -> Config:

@@ -8,27 +8,36 @@ reaches the catalog as
 
     This procedure is similar to <1>kyphoplasty</1>.
 
-Paired tags `<N>...</N>` wrap translatable text (emphasis, strong emphasis, link text);
-self-closing `<N/>` stand for content that is never translated (code spans, images,
-autolinks, and literal text that would look like a tag). Tags are numbered from 1 in
-order of appearance within each unit. The tag table (`Tag`) stays with the English unit,
-so rendering a translation puts back exactly the markup and URLs of the English text,
-and a translation can neither invent tags nor change a URL.
+The inline tokens markdown-it made of the source (`pipeline.source`) become nodes here:
+paired tags `<N>...</N>` wrap translatable text (emphasis, strong emphasis, strikethrough,
+link text, an image's alt text, text between a raw HTML start and end tag); self-closing
+`<N/>` stand for content that is never translated (code spans, autolinks, hard line
+breaks, lone raw HTML tags, footnote references, and literal text that would look like a
+tag). Tags are numbered from 1 in order of appearance within each unit. The tag table
+(`Tag`) stays with the English unit, so rendering a translation puts back exactly the
+markup and URLs of the English text, and a translation can neither invent tags nor change
+a URL. Nodes become markdown-it tokens again (`to_tokens`) for every renderer.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
-PAIRED = ("em", "strong", "link")
-ATOMS = ("code", "image", "autolink", "literal")
-SAFE_SCHEMES = ("http", "https", "mailto")
+from markdown_it.token import Token
+
+from pipeline.htmlpolicy import allowed_url
+from pipeline.source import parse_inline, parser
+
+PAIRED = ("em", "strong", "strike", "link", "image", "markup")
+ATOMS = ("code", "autolink", "literal", "break", "html", "footnote")
 
 TAG_RE = re.compile(r"<(\d+)>|</(\d+)>|<(\d+)/>")
-_ESCAPABLE = set("\\`*_{}[]()#+-.!<>|~\"'")
-_MARKUP_START = re.compile(r"[\\`!\[<*_]")  # the characters at which `parse` may find markup
+_SPACES = re.compile(r"[ \t\n]+")
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?(?<!/)>$")
+_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>$")
+_SPAN_TOKENS = {"em_open": "em", "strong_open": "strong", "s_open": "strike", "link_open": "link"}
+_MARKUP = {"em": ("em", "*"), "strong": ("strong", "**"), "strike": ("s", "~~"), "link": ("a", "")}
 
 
 @dataclass(frozen=True)
@@ -38,21 +47,25 @@ class Text:
 
 @dataclass(frozen=True)
 class Span:
-    """Markup around translatable text: emphasis, strong emphasis or a link."""
+    """Markup around translatable text: emphasis, strikethrough, a link, an image's alt text,
+    or a raw HTML start and end tag (`raw` holds both)."""
 
     kind: str
     children: tuple
     target: str = ""
     title: str = ""
+    raw: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Atom:
-    """Content kept out of translation: a code span, image, autolink or tag-like literal."""
+    """Content kept out of translation: a code span, autolink, line break, raw HTML tag,
+    footnote reference or tag-like literal. `raw` holds a footnote's (id, sub-id, label)."""
 
     kind: str
     text: str
     target: str = ""
+    raw: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class Tag:
     target: str = ""
     title: str = ""
     text: str = ""
+    raw: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One line for the translator's extracted comment."""
@@ -71,11 +85,16 @@ class Tag:
         detail = {
             "em": "emphasis",
             "strong": "strong emphasis",
+            "strike": "struck-through text",
             "link": f"link to {self.target}",
+            "image": f"image {self.target}; the words inside are its description (alt text)",
+            "markup": f"HTML {''.join(self.raw[:1])}...{''.join(self.raw[1:])} (keep the tags as they are)",
             "code": f"code `{self.text}` (keep as is)",
-            "image": f"image {self.target} (keep as is)",
             "autolink": f"link {self.target} (keep as is)",
             "literal": f"the text {self.text!r} (keep as is)",
+            "break": "line break (keep where the line should break)",
+            "html": f"HTML {self.text} (keep as is)",
+            "footnote": f"footnote reference [{''.join(self.raw[2:])}] (keep as is)",
         }[self.kind]
         return f"{shape} = {detail}"
 
@@ -84,79 +103,108 @@ class MarkupError(ValueError):
     """A translation whose tags do not match its English unit."""
 
 
-# ---------------------------------------------------------------- Markdown -> nodes
+# ---------------------------------------------------------------- tokens -> nodes
 
 
-def parse(source: str) -> tuple:
-    """Parse the supported inline Markdown subset into a tuple of nodes."""
-    nodes: list = []
-    buffer: list[str] = []
+def parse(text: str) -> tuple:
+    """Inline Markdown TEXT (a title, a front matter field) -> nodes, by the one parser."""
+    return from_tokens(parse_inline(text))
+
+
+def from_tokens(tokens: list[Token]) -> tuple:
+    """markdown-it inline tokens (an inline token's children) -> nodes.
+
+    Runs of spaces and line ends become one space (a soft line break is a space), as they
+    do when a browser shows them; text that looks like a compact tag becomes a literal.
+    """
+    stack: list[tuple[Token | None, list]] = [(None, [])]
+    for token in tokens:
+        nodes = stack[-1][1]
+        if token.type == "text":
+            _add_text(nodes, token.content)
+        elif token.type == "softbreak":
+            _add_text(nodes, " ")
+        elif token.type == "hardbreak":
+            nodes.append(Atom("break", ""))
+        elif token.type == "code_inline":
+            nodes.append(Atom("code", token.content))
+        elif token.type == "html_inline":
+            nodes.append(Atom("html", token.content))
+        elif token.type == "footnote_ref":
+            meta = token.meta
+            nodes.append(Atom("footnote", "", "", (str(meta["id"]), str(meta.get("subId", 0)), str(meta["label"]))))
+        elif token.type == "image":
+            nodes.append(Span("image", from_tokens(token.children or []), token.attrGet("src") or "",
+                              token.attrGet("title") or ""))
+        elif token.type in _SPAN_TOKENS:
+            stack.append((token, []))
+        elif token.type.endswith("_close") and len(stack) > 1:
+            opening, children = stack.pop()
+            stack[-1][1].append(_span(opening, children))
+        else:
+            _add_text(nodes, token.content)
+    return _pair_html(_finish(stack[0][1]))
+
+
+def _span(opening: Token, children: list):
+    kind = _SPAN_TOKENS[opening.type]
+    if kind == "link" and opening.markup in ("autolink", "linkify"):
+        text = "".join(node.text for node in children if isinstance(node, (Text, Atom)))
+        return Atom("autolink", text, opening.attrGet("href") or "")
+    return Span(kind, _pair_html(_finish(children)), opening.attrGet("href") or "", opening.attrGet("title") or "")
+
+
+def _add_text(nodes: list, text: str) -> None:
+    text = _SPACES.sub(" ", text)
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text + text)
+    elif text:
+        nodes.append(Text(text))
+
+
+def _finish(nodes: list) -> list:
+    """Split tag-like literals out of the text nodes."""
+    out: list = []
+    for node in nodes:
+        out.extend(split_literals(node.text) if isinstance(node, Text) else [node])
+    return out
+
+
+def _pair_html(nodes: list) -> tuple:
+    """A raw HTML start tag and its end tag among the same nodes become one pair around the
+    text between them, so translators move `<1>...</1>` rather than two loose tags."""
+    out: list = []
     i = 0
-
-    def flush() -> None:
-        if buffer:
-            text = "".join(buffer)
-            nodes.extend(_split_literals(text))
-            buffer.clear()
-
-    while i < len(source):
-        char = source[i]
-        if not _MARKUP_START.match(char):  # take plain text up to the next character that may start markup
-            found = _MARKUP_START.search(source, i)
-            end = found.start() if found else len(source)
-            buffer.append(source[i:end])
-            i = end
+    while i < len(nodes):
+        node = nodes[i]
+        start = _START_TAG.match(node.text) if isinstance(node, Atom) and node.kind == "html" else None
+        close = _matching_end(nodes, i, start.group(1).lower()) if start else None
+        if close is None:
+            out.append(node)
+            i += 1
             continue
-        if char == "\\" and i + 1 < len(source) and source[i + 1] in _ESCAPABLE:
-            buffer.append(source[i + 1])
-            i += 2
+        out.append(Span("markup", _pair_html(nodes[i + 1 : close]), raw=(node.text, nodes[close].text)))
+        i = close + 1
+    return tuple(out)
+
+
+def _matching_end(nodes: list, start: int, name: str) -> int | None:
+    depth = 0
+    for i in range(start, len(nodes)):
+        node = nodes[i]
+        if not (isinstance(node, Atom) and node.kind == "html"):
             continue
-        if char == "`":
-            run = len(source[i:]) - len(source[i:].lstrip("`"))
-            close = source.find("`" * run, i + run)
-            if close != -1:
-                flush()
-                nodes.append(Atom("code", source[i + run : close].strip()))
-                i = close + run
-                continue
-        if char == "!" and source.startswith("![", i):
-            link = _match_link(source, i + 1)
-            if link:
-                label, target, title, end = link
-                flush()
-                nodes.append(Atom("image", label, target))
-                i = end
-                continue
-        if char == "[":
-            link = _match_link(source, i)
-            if link:
-                label, target, title, end = link
-                flush()
-                nodes.append(Span("link", parse(label), target, title))
-                i = end
-                continue
-        if char == "<":
-            match = re.match(r"<((?:https?|mailto):[^\s<>]+)>", source[i:])
-            if match:
-                flush()
-                nodes.append(Atom("autolink", match.group(1), match.group(1)))
-                i += match.end()
-                continue
-        if char in "*_":
-            emphasis = _match_emphasis(source, i)
-            if emphasis:
-                kind, inner, end = emphasis
-                flush()
-                nodes.append(Span(kind, parse(inner)))
-                i = end
-                continue
-        buffer.append(char)
-        i += 1
-    flush()
-    return tuple(nodes)
+        opening, closing = _START_TAG.match(node.text), _END_TAG.match(node.text)
+        if opening and opening.group(1).lower() == name:
+            depth += 1
+        elif closing and closing.group(1).lower() == name:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
-def _split_literals(text: str) -> list:
+def split_literals(text: str) -> list:
     """Text that looks like a compact tag becomes an Atom, so it cannot be confused with one."""
     out: list = []
     last = 0
@@ -170,51 +218,58 @@ def _split_literals(text: str) -> list:
     return out
 
 
-def _match_link(source: str, start: int):
-    """`[label](target "title")` at START -> (label, target, title, end) or None."""
-    depth = 0
-    i = start
-    while i < len(source):
-        if source[i] == "\\":
-            i += 2
-            continue
-        if source[i] == "[":
-            depth += 1
-        elif source[i] == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
-    else:
-        return None
-    label = source[start + 1 : i]
-    match = re.match(r'\(\s*(<[^>]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+"([^"]*)")?\s*\)', source[i + 1 :])
-    if not match:
-        return None
-    target = match.group(1).strip("<>")
-    return label, target, match.group(2) or "", i + 1 + match.end()
+# ---------------------------------------------------------------- nodes -> tokens
 
 
-def _match_emphasis(source: str, start: int):
-    """`**strong**`, `*em*` or `_em_` at START -> (kind, inner, end) or None."""
-    marker = source[start]
-    delim = marker * 2 if source.startswith(marker * 2, start) else marker
-    inner_start = start + len(delim)
-    if inner_start >= len(source) or source[inner_start].isspace():
-        return None
-    if marker == "_" and start > 0 and source[start - 1].isalnum():
-        return None
-    close = source.find(delim, inner_start + 1)
-    while close != -1:
-        after = close + len(delim)
-        if len(delim) == 1 and source.startswith(marker, after):
-            close = source.find(delim, after + 1)  # a double delimiter inside single emphasis
-            continue
-        closes_word = not (marker == "_" and after < len(source) and source[after].isalnum())
-        if not source[close - 1].isspace() and closes_word:
-            return ("strong" if len(delim) == 2 else "em"), source[inner_start:close], after
-        close = source.find(delim, close + 1)
-    return None
+def to_tokens(nodes: tuple) -> list[Token]:
+    """Nodes -> markdown-it inline tokens, for markdown-it's HTML renderer and mdformat's.
+
+    Link and image targets pass `safe_target`; all text stays text, which both renderers
+    escape, so nothing a translator types can become markup.
+    """
+    out: list[Token] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(Token("text", "", 0, content=node.text))
+        elif isinstance(node, Atom):
+            out.extend(_atom_tokens(node))
+        elif node.kind == "image":
+            attrs = {"src": safe_target(node.target), "alt": ""}
+            if node.title:
+                attrs["title"] = node.title
+            children = to_tokens(node.children)
+            out.append(Token("image", "img", 0, attrs=attrs, children=children, content=to_text(node.children)))
+        elif node.kind == "markup":
+            out += [Token("html_inline", "", 0, content=node.raw[0]), *to_tokens(node.children),
+                    Token("html_inline", "", 0, content=node.raw[1])]
+        else:
+            tag, markup = _MARKUP[node.kind]
+            name = "s" if node.kind == "strike" else node.kind
+            attrs = {}
+            if node.kind == "link":
+                attrs = {"href": safe_target(node.target)}
+                if node.title:
+                    attrs["title"] = node.title
+            out += [Token(f"{name}_open", tag, 1, attrs=attrs, markup=markup), *to_tokens(node.children),
+                    Token(f"{name}_close", tag, -1, markup=markup)]
+    return out
+
+
+def _atom_tokens(node: Atom) -> list[Token]:
+    if node.kind == "code":
+        return [Token("code_inline", "code", 0, content=node.text, markup="`")]
+    if node.kind == "break":
+        return [Token("hardbreak", "br", 0)]
+    if node.kind == "html":
+        return [Token("html_inline", "", 0, content=node.text)]
+    if node.kind == "footnote":
+        identifier, sub, label = node.raw
+        return [Token("footnote_ref", "", 0, meta={"id": int(identifier), "subId": int(sub), "label": label})]
+    if node.kind == "autolink":
+        return [Token("link_open", "a", 1, attrs={"href": safe_target(node.target)}, markup="autolink", info="auto"),
+                Token("text", "", 0, content=node.text),
+                Token("link_close", "a", -1, markup="autolink", info="auto")]
+    return [Token("text", "", 0, content=node.text)]
 
 
 # ---------------------------------------------------------------- nodes <-> compact
@@ -231,11 +286,11 @@ def to_compact(nodes: tuple) -> tuple[str, tuple[Tag, ...]]:
                 parts.append(node.text)
             elif isinstance(node, Atom):
                 number = len(tags) + 1
-                tags.append(Tag(number, node.kind, node.target, "", node.text))
+                tags.append(Tag(number, node.kind, node.target, "", node.text, node.raw))
                 parts.append(f"<{number}/>")
             else:
                 number = len(tags) + 1
-                tags.append(Tag(number, node.kind, node.target, node.title))
+                tags.append(Tag(number, node.kind, node.target, node.title, "", node.raw))
                 parts.append(f"<{number}>")
                 walk(node.children)
                 parts.append(f"</{number}>")
@@ -270,7 +325,7 @@ def from_compact(text: str, tags: tuple[Tag, ...]) -> tuple:
         if atom:
             if tag.kind not in ATOMS:
                 raise MarkupError(f"{match.group(0)} must be a pair <{number}>...</{number}> as in the English text")
-            stack[-1][1].append(Atom(tag.kind, tag.text, tag.target))
+            stack[-1][1].append(Atom(tag.kind, tag.text, tag.target, tag.raw))
         elif opening:
             if tag.kind in ATOMS:
                 raise MarkupError(f"<{number}> must be written <{number}/> as in the English text")
@@ -279,7 +334,7 @@ def from_compact(text: str, tags: tuple[Tag, ...]) -> tuple:
             if stack[-1][0] != number:
                 raise MarkupError(f"</{number}> closes a tag that is not open (tags must nest)")
             _, children = stack.pop()
-            stack[-1][1].append(Span(tag.kind, tuple(children), tag.target, tag.title))
+            stack[-1][1].append(Span(tag.kind, tuple(children), tag.target, tag.title, tag.raw))
     if last < len(text):
         stack[-1][1].append(Text(text[last:]))
     if len(stack) > 1:
@@ -300,53 +355,26 @@ def tag_numbers(text: str) -> list[str]:
 
 
 def safe_target(target: str) -> str:
-    """A link target is kept only if relative or of a safe scheme; anything else becomes '#'.
-
-    The scheme is read as browsers read it (WHATWG URL parsing): leading and trailing C0
-    controls and spaces are ignored and tabs and newlines anywhere are dropped, so
-    "\x01java\tscript:" is still javascript.
-    """
-    cleaned = re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$", "", re.sub(r"[\t\n\r]", "", target))
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
-    if (scheme and scheme.group(1).lower() not in SAFE_SCHEMES) or cleaned != target.strip(" "):  # controls: refuse
-        return "#"
-    return target
+    """A link or image target is kept only if relative or of a scheme the page sanitizer
+    keeps (`htmlpolicy.allowed_url`); anything else, javascript: first, becomes '#'."""
+    return target if allowed_url(target) else "#"
 
 
 def to_html(nodes: tuple) -> str:
-    """Nodes -> escaped HTML. All text passes through html.escape; only our own tags are emitted."""
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            out.append(html.escape(node.text, quote=False))
-        elif isinstance(node, Atom):
-            if node.kind == "code":
-                out.append(f"<code>{html.escape(node.text, quote=False)}</code>")
-            elif node.kind == "image":
-                out.append(f'<img src="{html.escape(safe_target(node.target))}" alt="{html.escape(node.text)}">')
-            elif node.kind == "autolink":
-                out.append(f'<a href="{html.escape(safe_target(node.target))}">{html.escape(node.text, quote=False)}</a>')
-            else:
-                out.append(html.escape(node.text, quote=False))
-        else:
-            inner = to_html(node.children)
-            if node.kind == "link":
-                title = f' title="{html.escape(node.title)}"' if node.title else ""
-                out.append(f'<a href="{html.escape(safe_target(node.target))}"{title}>{inner}</a>')
-            else:
-                name = "em" if node.kind == "em" else "strong"
-                out.append(f"<{name}>{inner}</{name}>")
-    return "".join(out)
+    """Nodes -> HTML by markdown-it's renderer, which escapes all text."""
+    md = parser()
+    return md.renderer.renderInline(to_tokens(nodes), md.options, {})
 
 
 def to_text(nodes: tuple) -> str:
-    """Nodes -> plain text: markup dropped, absolute link targets shown after their text."""
+    """Nodes -> plain text: markup dropped, absolute link targets shown after their text,
+    line breaks kept, footnote references as [label]."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
         elif isinstance(node, Atom):
-            out.append(node.text)
+            out.append({"break": "\n", "html": "", "footnote": f"[{''.join(node.raw[2:])}]"}.get(node.kind, node.text))
         else:
             inner = to_text(node.children)
             out.append(inner)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config, load_config, section
 from pipeline.errors import MedlocError
 from pipeline import segment as segment_module
 from pipeline.segment import Segmented, segment, split_sentences
-from pipeline.source import read_document
+from pipeline.source import MARKDOWN_DEFAULTS, read_document
 from pipeline.state import BuildState, PerFileStore, SentenceStore
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -95,7 +95,9 @@ class Project:
             self._segmented[name] = self._segmented.pop(name)  # most recently used last
         else:
             path = self.config.source_path(name)
-            self._segmented[name] = segment(read_document(path, self.config.relative(path)), self.sentences.split)
+            fields = tuple(section(self.config, "markdown", MARKDOWN_DEFAULTS)["translate_fields"])
+            self._segmented[name] = segment(read_document(path, self.config.relative(path), fields),
+                                            self.sentences.split)
             self.sentences.flush()
             if len(self._segmented) > SEGMENTED_KEPT:
                 del self._segmented[next(iter(self._segmented))]

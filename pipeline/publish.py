@@ -20,6 +20,7 @@ current. It is what a CI publishing job reads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -39,9 +40,11 @@ from pipeline.errors import MedlocError
 from pipeline.fsutil import atomic_write_bytes, write_if_changed
 from pipeline.project import Project, Step
 from pipeline.state import LastParsed
-from pipeline.render import bcp47, english_page, localized_page, render_html, render_text
+from pipeline.config import section
+from pipeline.render import Page, bcp47, english_page, localized_page, render_html, render_markdown, render_text
 
 MANIFEST = "manifest.json"
+DEFAULTS = {"templates": ""}  # [tool.medloc.publish]: a folder of Jinja2 templates replacing the built-in page
 
 
 @dataclass(frozen=True)
@@ -194,9 +197,7 @@ def _render_document(locales: tuple[str, ...], project: Project, step: Step) -> 
     ready = {(doc, locale) for locale, units in reviews.items() if units and not unapproved(units)}
     languages = _languages(project, doc, ready, manifest)
     segmented = project.segmented(doc)
-    page = english_page(segmented, *_alternates(doc, languages))
-    english = {f"{doc}.html": render_html(segmented, page).encode("utf-8"),
-               f"{doc}.txt": render_text(segmented, page).encode("utf-8")}
+    english = _pages(segmented, _with_templates(project, english_page(segmented, *_alternates(doc, languages))))
     entries = {locale: _UNPUBLISHED for locale in config.locales}  # not selected, never published
     entries.update(manifest["documents"].get(doc, {}).get("locales", {}))
     entries[SOURCE_LANGUAGE] = _entry(segmented, "")
@@ -233,8 +234,8 @@ def _alternates(doc: str, languages: list[str]) -> tuple[tuple[tuple[str, str], 
 def _translated_page(project: Project, doc: str, locale: str, live: list[Approval], languages: list[str]):
     """The page frame of a translation: approval date and reviewers from LIVE, links to LANGUAGES."""
     approved_on = dt.date.fromisoformat(max(a.date for a in live) if live else now_utc()[:10])
-    return localized_page(project.segmented(doc), locale, approved_on, sorted({a.reviewer for a in live}),
-                          *_alternates(doc, languages))
+    return _with_templates(project, localized_page(project.segmented(doc), locale, approved_on,
+                                                   sorted({a.reviewer for a in live}), *_alternates(doc, languages)))
 
 
 def _render_translation(project: Project, doc: str, locale: str, units: list[UnitReview],
@@ -244,14 +245,28 @@ def _render_translation(project: Project, doc: str, locale: str, units: list[Uni
     live = [r.live for r in units]
     approved = {a.msgid: a.msgstr for a in live}
     page = _translated_page(project, doc, locale, live, languages)
+    return _pages(segmented, page, lambda unit: approved[unit.msgid])
 
-    def translate(unit) -> str:
-        return approved[unit.msgid]
 
+def _pages(segmented, page: Page, translate=None) -> dict[str, bytes]:
+    """DOC.html, DOC.txt and DOC.md of one language."""
+    doc = segmented.document.name
     return {
         f"{doc}.html": render_html(segmented, page, translate).encode("utf-8"),
         f"{doc}.txt": render_text(segmented, page, translate).encode("utf-8"),
+        f"{doc}.md": render_markdown(segmented, page, translate).encode("utf-8"),
     }
+
+
+def _with_templates(project: Project, page: Page) -> Page:
+    """PAGE rendered with the publisher's templates, if `[tool.medloc.publish] templates` names a folder."""
+    folder = section(project.config, "publish", DEFAULTS)["templates"]
+    if not folder:
+        return page
+    path = project.config.root / folder
+    if not path.is_dir():
+        raise MedlocError(f"[tool.medloc.publish] templates = {folder!r} is not a folder", project.config.pyproject)
+    return dataclasses.replace(page, templates=str(path))
 
 
 def preview_html(project: Project, doc: str, locale: str) -> tuple[str, list[tuple[UnitReview, str]]]:

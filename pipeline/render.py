@@ -1,34 +1,51 @@
-"""Segmented document + translations -> HTML page and plain text.
+"""Segmented document + translations -> HTML page, plain text and Markdown.
 
-English outputs are rendered from the source blocks themselves; localized outputs from
-the units, each unit's translation put back into its block. Rendering through an identity
-catalog (msgstr == msgid) therefore proves that segmentation lost nothing: both paths must
-give identical bytes. All text is escaped by `pipeline.inline.to_html`; the page frame is a
-Jinja2 template with autoescaping on.
+Every output is a renderer over one model: the document's markdown-it token stream, in
+which each translatable inline token is replaced by its units' translations
+(`localized_tokens`). English outputs go through the same path with the identity catalog
+(msgstr == msgid), so the English page proves that segmentation lost nothing: its body is
+markdown-it's own rendering of the source. HTML comes from markdown-it's renderer and then
+passes the page sanitizer (`pipeline.htmlpolicy`); Markdown comes from mdformat's renderer;
+plain text from the walk below. All translated text is text to both renderers, so it is
+escaped; the page frame is a Jinja2 template with autoescaping on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import html
+import html.parser
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import jinja2
+import mdformat_footnote.plugin
+import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup
+from mdformat.renderer import MDRenderer
 from wcwidth import wcswidth
 
-from pipeline import inline
+from pipeline import htmlpolicy, inline, mdtables
+from pipeline.inline import Span, Text
 from pipeline.labels import labels_for
 from pipeline.segment import Segmented, Unit
-from pipeline.source import Block, Part
+from pipeline.source import parser
 
 Translate = Callable[[Unit], str]
 TEXT_WIDTH = 72
+
+
+def _identity(unit: Unit) -> str:
+    return unit.msgid
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,8 @@ class Page:
     language_names: dict[str, str] = field(default_factory=dict)
     languages_label: str = "Other languages"
     sentence_separator: str = " "
+    templates: str = ""  # a publisher's template folder (`[tool.medloc.publish] templates`)
+    english_review_date: dt.date | None = None  # stamped on localized Markdown
 
 
 def english_page(segmented: Segmented, alternates: tuple[tuple[str, str], ...] = (), names: dict[str, str] | None = None) -> Page:
@@ -92,35 +111,68 @@ def localized_page(segmented: Segmented, locale: str, approved_on: dt.date, revi
         language_names=names or {},
         languages_label=labels["other_languages"],
         sentence_separator="" if babel_locale.language in _NO_SPACE_BETWEEN_SENTENCES else " ",
+        english_review_date=meta.review_date,
     )
 
 
-# ---------------------------------------------------------------- shared walk
+# ---------------------------------------------------------------- the localized model
 
 
-def _part_nodes(segmented: Segmented, translate: Translate | None, block_index: int, part_index: int, part: Part):
-    """The inline nodes of one part, per sentence: from the source, or from translated units."""
-    units = segmented.blocks[block_index].units[part_index]
-    if translate is None or not units:
-        return [inline.parse(part.text)]
-    return [inline.from_compact(translate(unit), unit.tags) for unit in units]
+def localized_tokens(segmented: Segmented, translate: Translate | None = None, separator: str = " ") -> list[Token]:
+    """The document's tokens with each translatable inline token rebuilt from the translations
+    of its units (sentences joined by SEPARATOR) and blocks kept in English marked
+    `translate="no"`. Raises inline.MarkupError when a translation's tags do not fit."""
+    translate = translate or _identity
+    document = segmented.document
+    tokens = list(document.tokens)
+    for part in segmented.parts:
+        titles = {unit.msgid: inline.to_text(inline.from_compact(translate(unit), unit.tags)) for unit in part.titles}
+        nodes: list = []
+        for unit in part.units:
+            if nodes:
+                nodes.append(Text(separator))
+            nodes.extend(inline.from_compact(translate(unit), unit.tags))
+        original = tokens[part.token]
+        rebuilt = Token(original.type, original.tag, original.nesting, map=original.map, level=original.level,
+                        children=inline.to_tokens(_retitle(tuple(nodes), titles)), content=original.content)
+        tokens[part.token] = rebuilt
+    for index in sorted(document.untranslated):
+        if index - 1 not in document.untranslated and tokens[index].nesting >= 0:
+            marked = dataclasses.replace(tokens[index], attrs=dict(tokens[index].attrs))
+            marked.attrSet("translate", "no")
+            tokens[index] = marked
+    return tokens
+
+
+def _retitle(nodes: tuple, titles: dict[str, str]) -> tuple:
+    """NODES with each link and image title replaced by its translation."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Span):
+            compact = inline.to_compact(tuple(inline.split_literals(node.title)))[0] if node.title else ""
+            node = dataclasses.replace(node, children=_retitle(node.children, titles),
+                                       title=titles.get(compact, node.title))
+        out.append(node)
+    return tuple(out)
 
 
 def _title_nodes(segmented: Segmented, translate: Translate | None):
-    if translate is None:
-        return inline.parse(segmented.document.meta.title)
-    return inline.from_compact(translate(segmented.title), segmented.title.tags)
+    return inline.from_compact((translate or _identity)(segmented.title), segmented.title.tags)
 
 
 # ---------------------------------------------------------------- HTML
 
 
 @functools.cache
-def environment(trim: bool = False) -> jinja2.Environment:
+def environment(trim: bool = False, templates: str = "") -> jinja2.Environment:
     """Jinja2 for medloc's templates: autoescaping always on, undefined names are errors.
-    TRIM drops the whitespace around block tags (review packets); article pages keep it."""
+    TRIM drops the whitespace around block tags (review packets); article pages keep it.
+    TEMPLATES is a publisher's folder whose templates replace the built-in ones of that name."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("pipeline", "templates")]
+    if templates:
+        loaders.insert(0, jinja2.FileSystemLoader(templates))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("pipeline", "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
@@ -129,72 +181,203 @@ def environment(trim: bool = False) -> jinja2.Environment:
     )
 
 
+def render_body_html(segmented: Segmented, translate: Translate | None = None, separator: str = " ") -> str:
+    """The article body as markdown-it renders the localized tokens, before sanitizing."""
+    md = parser()
+    return md.renderer.render(localized_tokens(segmented, translate, separator), md.options, segmented.document.env)
+
+
 def render_html(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
-    """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English source)."""
-    body: list[str] = []
-    for index, block in enumerate(segmented.document.blocks):
-        parts = [
-            page.sentence_separator.join(inline.to_html(n) for n in _part_nodes(segmented, translate, index, i, part))
-            for i, part in enumerate(block.parts)
-        ]
-        body.append(_block_html(block, parts))
+    """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English)."""
+    body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator))
     title = _title_nodes(segmented, translate)
-    return environment().get_template("article.html.j2").render(
+    return environment(templates=page.templates).get_template("article.html.j2").render(
         page=page,
         title_text=inline.to_text(title),
-        title_html=Markup(inline.to_html(title)),
-        body=Markup("\n".join(body)),
+        title_html=Markup(htmlpolicy.sanitize(inline.to_html(title))),
+        body=Markup(body.strip("\n")),
     )
 
 
-def _block_html(block: Block, parts: list[str]) -> str:
-    no = "" if block.translate else ' translate="no"'
-    if block.kind == "heading":
-        level = min(block.level, 6)
-        return f"<h{level}{no}>{parts[0]}</h{level}>"
-    if block.kind == "paragraph":
-        return f"<p{no}>{parts[0]}</p>"
-    if block.kind in ("bullet_list", "ordered_list"):
-        items = "\n".join(f"<li>{p}</li>" for p in parts)
-        if block.kind == "bullet_list":
-            return f"<ul{no}>\n{items}\n</ul>"
-        start = f' start="{block.start}"' if block.start != 1 else ""
-        return f"<ol{start}{no}>\n{items}\n</ol>"
-    rows = [parts[i : i + block.columns] for i in range(0, len(parts), block.columns)]
-    head = "".join(f"<th>{cell}</th>" for cell in rows[0])
-    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows[1:])
-    return f"<table{no}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+# ---------------------------------------------------------------- Markdown
+
+
+def render_markdown(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
+    """The article as Markdown, header first, for static site generators (Hugo, MkDocs, Jekyll):
+    the source's structure with every unit translated, by mdformat's renderer."""
+    options = {**parser().options, "parser_extension": [mdtables, mdformat_footnote.plugin],
+               "mdformat": {"number": True, "wrap": "keep", "end_of_line": "lf", "validate": False}}
+    body = MDRenderer().render(localized_tokens(segmented, translate, page.sentence_separator), options,
+                               dict(segmented.document.env))
+    return _header(segmented, page, translate) + "\n" + body
+
+
+def _header(segmented: Segmented, page: Page, translate: Translate | None) -> str:
+    """The source's header with the translated title and fields, and the English review date
+    a translation reflects; every other line as written."""
+    meta = segmented.document.meta
+    translate = translate or _identity
+    values = {meta.title_key: inline.to_text(_title_nodes(segmented, translate))}
+    for unit, source_field in zip(segmented.fields, meta.fields):
+        values[source_field.key] = inline.to_text(inline.from_compact(translate(unit), unit.tags))
+    stamp = page.english_review_date.isoformat() if page.english_review_date else ""
+    if meta.header == "yaml":
+        lines = _replace_yaml_keys(list(meta.header_lines), values)
+        if stamp:
+            lines.append(f"english_review_date: {stamp}")
+        return "---\n" + "".join(f"{line}\n" for line in lines) + "---\n"
+    lines = _replace_meta_keys(list(meta.header_lines), values)
+    if stamp:
+        lines.append(f"English-Review-Date: {stamp}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _replace_yaml_keys(lines: list[str], values: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        key = re.match(r"^([^\s#][^:]*?)\s*:(?:\s|$)", line)
+        if key or (line and not line[0].isspace()):
+            skipping = False
+        if key and key.group(1) in values:
+            value = yaml.safe_dump(values[key.group(1)], allow_unicode=True, width=10**6).removesuffix("\n...\n")
+            out.append(f"{key.group(1)}: {value.strip()}")
+            skipping = True
+        elif not skipping:
+            out.append(line)
+    return out
+
+
+def _replace_meta_keys(lines: list[str], values: dict[str, str]) -> list[str]:
+    lowered = {key.lower(): value for key, value in values.items()}
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        key = re.match(r"^[ ]{0,3}([A-Za-z0-9_-]+):", line)
+        if key:
+            skipping = key.group(1).lower() in lowered
+            out.append(f"{key.group(1)}: {lowered[key.group(1).lower()]}" if skipping else line)
+        elif not skipping:
+            out.append(line)
+    return out
 
 
 # ---------------------------------------------------------------- plain text
 
 
 def render_text(segmented: Segmented, page: Page, translate: Translate | None = None, width: int = TEXT_WIDTH) -> str:
-    """Readable plain text wrapped by display width (CJK characters count double)."""
+    """Readable plain text wrapped by display width (CJK characters count double): nested
+    lists indented, quotes marked with `>`, code kept as written, tables aligned."""
     title = inline.to_text(_title_nodes(segmented, translate))
-    out = [title, "=" * max(4, display_width(title)), ""]
-    for index, block in enumerate(segmented.document.blocks):
-        parts = [
-            page.sentence_separator.join(inline.to_text(n) for n in _part_nodes(segmented, translate, index, i, part))
-            for i, part in enumerate(block.parts)
-        ]
-        if block.kind == "heading":
-            rule = "-" if block.level <= 2 else "~"
-            out += [parts[0], rule * max(4, display_width(parts[0])), ""]
-        elif block.kind == "paragraph":
-            out += [*wrap(parts[0], width), ""]
-        elif block.kind in ("bullet_list", "ordered_list"):
-            for number, text in enumerate(parts, start=block.start):
-                marker = "- " if block.kind == "bullet_list" else f"{number}. "
-                out += wrap(text, width, marker, " " * len(marker))
-            out.append("")
-        else:
-            for row in [parts[i : i + block.columns] for i in range(0, len(parts), block.columns)]:
-                out += wrap(" | ".join(row), width)
-            out.append("")
+    tree = SyntaxTreeNode(localized_tokens(segmented, translate, page.sentence_separator))
+    out = [title, "=" * max(4, display_width(title)), "", *_blocks_text(tree.children, width)]
     for label, value in page.footer:
         out += wrap(f"{label}: {value}", width)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _blocks_text(nodes: list[SyntaxTreeNode], width: int, tight: bool = False) -> list[str]:
+    """Lines for a run of blocks, a blank line after each (none inside a tight list item)."""
+    out: list[str] = []
+    for node in nodes:
+        lines = _block_text(node, width)
+        if lines:
+            out += lines if tight and node.type == "paragraph" else [*lines, ""]
+    return out
+
+
+def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
+    kind = node.type
+    if kind == "paragraph":
+        return [line for piece in _inline_text(node).split("\n") for line in wrap(piece, width)]
+    if kind == "heading":
+        text = _inline_text(node)
+        return [text, ("-" if node.tag in ("h1", "h2") else "~") * max(4, display_width(text))]
+    if kind in ("bullet_list", "ordered_list"):
+        return _list_text(node, width)
+    if kind == "blockquote":
+        inner = _blocks_text(node.children, max(20, width - 2))
+        while inner and not inner[-1]:
+            inner.pop()
+        return [f"> {line}".rstrip() for line in inner]
+    if kind in ("code_block", "fence"):
+        return ["    " + line if line else "" for line in node.content.rstrip("\n").split("\n")]
+    if kind == "html_block":
+        text = _html_text(node.content)
+        return [line for piece in text.split("\n") if piece.strip() for line in wrap(piece, width)]
+    if kind == "hr":
+        return ["* * *"]
+    if kind == "table":
+        return _table_text(node)
+    if kind == "footnote_block":
+        out = ["Notes", "-----"]
+        for item in node.children:
+            lines = _blocks_text(item.children, width - 6, tight=True)
+            label = f"[{item.meta.get('label', '')}] "
+            out += [label + lines[0], *(" " * len(label) + line if line else "" for line in lines[1:])] if lines else []
+        return out
+    return _blocks_text(node.children, width)
+
+
+def _list_text(node: SyntaxTreeNode, width: int) -> list[str]:
+    ordered = node.type == "ordered_list"
+    number = int(node.attrs.get("start", 1)) if ordered else 0
+    tight = all(child.hidden for item in node.children for child in item.children if child.type == "paragraph")
+    out: list[str] = []
+    for item in node.children:
+        marker = f"{number}. " if ordered else "- "
+        number += 1
+        lines = _blocks_text(item.children, max(20, width - len(marker)), tight=tight)
+        while lines and not lines[-1]:
+            lines.pop()
+        lines = lines or [""]
+        out += [(marker + lines[0]).rstrip(), *((" " * len(marker) + line) if line else "" for line in lines[1:])]
+        if not tight:
+            out.append("")
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _table_text(node: SyntaxTreeNode) -> list[str]:
+    rows = [[_inline_text(cell).replace("\n", " ") for cell in row.children]
+            for section in node.children for row in section.children]
+    columns = max(len(row) for row in rows)
+    widths = [max(display_width(row[i]) for row in rows if i < len(row)) for i in range(columns)]
+    lines = [" | ".join(cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)).rstrip()
+             for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return lines
+
+
+def _inline_text(node: SyntaxTreeNode) -> str:
+    inline_node = next((child for child in node.children if child.type == "inline"), None)
+    return inline.to_text(inline.from_tokens(inline_node.token.children or [])) if inline_node else ""
+
+
+class _HTMLText(html.parser.HTMLParser):
+    _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    handle_endtag = handle_starttag
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _html_text(fragment: str) -> str:
+    """The text an HTML block shows, tags dropped and comments left out."""
+    reader = _HTMLText()
+    reader.feed(fragment)
+    reader.close()
+    return html.unescape("".join(reader.parts))
 
 
 def display_width(text: str) -> int:

@@ -1,8 +1,11 @@
 """Document -> translation units.
 
-A unit is what a translator translates at once: the title, each heading, each list item,
-each table cell, and each sentence of a paragraph. Its text is the compact tagged form of
-`pipeline.inline`, so markup and link targets never reach the catalog.
+A unit is what a translator translates at once: the title, each translatable front matter
+field, each heading, each list item, each table cell, each sentence of every other
+paragraph (in block quotes, footnotes and list items too, at any depth), and each link or
+image title. Its text is the compact tagged form of `pipeline.inline`, so markup and link
+targets never reach the catalog. Code, HTML blocks and blocks after a do-not-translate mark
+yield no units.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ import pysbd
 from pysbd.utils import TextSpan
 
 from pipeline import inline
-from pipeline.inline import Tag
+from pipeline.inline import Span, Tag
 from pipeline.source import Document
 
-_KIND_OF_BLOCK = {"heading": "heading", "bullet_list": "list item", "ordered_list": "list item", "table": "table cell"}
+_WHOLE = {"heading_open": "heading", "th_open": "table cell", "td_open": "table cell"}
 
 # pysbd splits a few citation and abbreviation patterns that are not sentence ends in health text.
 _NOT_A_BREAK_BEFORE = re.compile(r"^(?:[a-z]|\d{4};|\d+\(\d+\):|\d+:\d)")
@@ -32,7 +35,7 @@ _NOT_A_BREAK_AFTER = re.compile(r"(?:\bet al\.|\b(?:eds?|vol|no|pp|ch|chap|fig|a
 class Unit:
     msgid: str
     tags: tuple[Tag, ...]
-    kind: str  # "title", "heading", "sentence", "list item", "table cell"
+    kind: str  # "title", "heading", "sentence", "list item", "table cell", "link title", ...
     section: str
     line: int
 
@@ -52,62 +55,91 @@ def unit_id(msgid: str) -> str:
 
 
 @dataclass(frozen=True)
-class SegmentedBlock:
-    """A block and, for each of its parts, the units it was cut into (none if do-not-translate)."""
+class SegmentedPart:
+    """One translatable inline token of the document (by index) and the units cut from it:
+    its sentences, or the whole part, then the titles of its links and images."""
 
-    index: int
-    units: tuple[tuple[Unit, ...], ...]
+    token: int
+    units: tuple[Unit, ...]
+    titles: tuple[Unit, ...] = ()
 
 
 @dataclass(frozen=True)
 class Segmented:
     document: Document
     title: Unit
-    blocks: tuple[SegmentedBlock, ...]
+    fields: tuple[Unit, ...]
+    parts: tuple[SegmentedPart, ...]
 
     def units(self) -> list[Unit]:
         """Every unit in document order, duplicates included."""
-        out = [self.title]
-        for block in self.blocks:
-            for part_units in block.units:
-                out.extend(part_units)
+        out = [self.title, *self.fields]
+        for part in self.parts:
+            out += [*part.units, *part.titles]
         return out
+
+    @functools.cached_property
+    def by_token(self) -> dict[int, SegmentedPart]:
+        return {part.token: part for part in self.parts}
 
 
 def segment(document: Document, split: Callable[[str], tuple[str, ...]] | None = None) -> Segmented:
     """Cut DOCUMENT into units. SPLIT (default `split_sentences`) may be a cached splitter."""
     split = split or split_sentences
-    title_text, title_tags = inline.to_compact(inline.parse(document.meta.title))
-    title = Unit(title_text, title_tags, "title", "", document.meta.title_line)
+    meta = document.meta
+    title = Unit(*inline.to_compact(inline.parse(meta.title)), "title", "", meta.title_line)
+    fields = tuple(Unit(*inline.to_compact(inline.parse(field.value)),
+                        f"front matter {field.key}", "", field.line) for field in meta.fields)
     section = ""
-    blocks: list[SegmentedBlock] = []
-    for index, block in enumerate(document.blocks):
-        if block.kind == "heading":
-            section = inline.to_text(inline.parse(block.parts[0].text))
-        per_part: list[tuple[Unit, ...]] = []
-        for part in block.parts:
-            if not block.translate:
-                per_part.append(())
-                continue
-            compact, tags = inline.to_compact(inline.parse(part.text))
-            if block.kind == "paragraph":
-                pieces = split(compact)
-                kind = "sentence"
-            else:
-                pieces = (compact,) if compact.strip() else ()
-                kind = _KIND_OF_BLOCK[block.kind]
-            units, words = [], 0
-            for piece in pieces:
-                units.append(Unit(*_renumber(piece, tags), kind, section, part.line_of_word(words)))
+    parts: list[SegmentedPart] = []
+    tokens = document.tokens
+    first_in_item: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            first_in_item.add(index + 1)
+        if token.type != "inline" or index in document.untranslated:
+            continue
+        opening = tokens[index - 1]
+        nodes = inline.from_tokens(token.children or [])
+        compact, tags = inline.to_compact(nodes)
+        if opening.type == "heading_open":
+            section = inline.to_text(nodes)
+        if not compact.strip():
+            continue
+        line = token.map[0] + 1 if token.map else opening.map[0] + 1 if opening.map else 1
+        kind = _WHOLE.get(opening.type) or ("list item" if index - 1 in first_in_item else "")
+        if kind:
+            units = (Unit(compact.strip(), tags, kind, section, line),)
+        else:
+            word_lines = [line + n for n, text in enumerate(token.content.split("\n")) for _ in text.split()]
+            units_list, words = [], 0
+            for piece in split(compact):
+                at = word_lines[min(words, len(word_lines) - 1)] if word_lines else line
+                units_list.append(Unit(*_renumber(piece, tags), "sentence", section, at))
                 words += len(piece.split())
-            per_part.append(tuple(units))
-        blocks.append(SegmentedBlock(index, tuple(per_part)))
-    return Segmented(document, title, tuple(blocks))
+            units = tuple(units_list)
+        parts.append(SegmentedPart(index, units, _titles(nodes, section, line)))
+    return Segmented(document, title, fields, tuple(parts))
+
+
+def _titles(nodes: tuple, section: str, line: int) -> tuple[Unit, ...]:
+    """Units for the title attributes of the links and images among NODES, each once."""
+    found: dict[str, Unit] = {}
+    for node in nodes:
+        if isinstance(node, Span):
+            if node.title:
+                compact, tags = inline.to_compact(tuple(inline.split_literals(node.title)))
+                found.setdefault(compact, Unit(compact, tags, f"{'image' if node.kind == 'image' else 'link'} title",
+                                               section, line))
+            for unit in _titles(node.children, section, line):
+                found.setdefault(unit.msgid, unit)
+    return tuple(found.values())
 
 
 @functools.lru_cache(maxsize=65536)
 def split_sentences(compact: str) -> tuple[str, ...]:
-    """Sentences of one paragraph in compact form; never splits inside a tag pair."""
+    """Sentences of one paragraph in compact form; never splits inside a tag pair, and a
+    sentence starts only after white space ("$.;'there" is one piece of text)."""
     sentences: list[str] = []
     for piece in _segmenter().segment(compact):
         if sentences and _open_tags(sentences[-1]):
@@ -120,7 +152,8 @@ def split_sentences(compact: str) -> tuple[str, ...]:
                 continue
         if not piece.strip():
             continue
-        if sentences and (_NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece.lstrip())):
+        glued = sentences and not sentences[-1][-1:].isspace() and not piece[:1].isspace()
+        if glued or sentences and (_NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece.lstrip())):
             sentences[-1] += piece
         else:
             sentences.append(piece)
@@ -177,7 +210,7 @@ def _renumber(piece: str, tags: tuple[Tag, ...]) -> tuple[str, tuple[Tag, ...]]:
         if old not in mapping:
             mapping[old] = len(mapping) + 1
             original = tags[old - 1]
-            own.append(Tag(mapping[old], original.kind, original.target, original.title, original.text))
+            own.append(Tag(mapping[old], original.kind, original.target, original.title, original.text, original.raw))
         new = mapping[old]
         return f"</{new}>" if closing else (f"<{new}/>" if atom else f"<{new}>")
 

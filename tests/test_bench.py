@@ -51,19 +51,21 @@ def test_generated_article_has_the_shape_of_the_seed(tmp_path, index):
 
     assert 4000 <= len(text.encode()) <= 5200
     assert document.meta.title and document.meta.review_date.year >= 2015
-    headings = [b for b in document.blocks if b.kind == "heading"]
-    assert 6 <= len(headings) <= 8 and all(h.level == 2 for h in headings)
-    assert headings[-1].parts[0].text == "References"
-    references = document.blocks[-1]
-    assert references.kind == "bullet_list" and not references.translate
-    assert all(re.search(r"PMID: \d{8}", part.text) for part in references.parts)
-    assert any(b.kind == "bullet_list" and b.translate for b in document.blocks)
+    tokens = document.tokens
+    headings = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert 6 <= len(headings) <= 8 and all(tokens[i].tag == "h2" for i in headings)
+    assert tokens[headings[-1] + 1].content == "References"
+    references = [t for i, t in enumerate(tokens) if i in document.untranslated and t.type == "inline"]
+    assert references and all(re.search(r"PMID: \d{8}", t.content) for t in references)
+    units = segment(document, split_sentences).units()
+    assert any(unit.kind == "list item" for unit in units)
     assert re.search(r"\]\([a-z-]+\.html\)", text)  # a link in the body
     assert re.search(r"\b\d+ (?:to \d+ )?(?:hours|days|weeks|months|minutes)\b", text)  # durations
-    for block in document.blocks:
-        if block.kind == "paragraph" and not block.parts[0].text.endswith(":"):  # list intros are one line
-            compact, _ = inline.to_compact(inline.parse(block.parts[0].text))
-            assert 2 <= len(split_sentences(compact)) <= 5, block.parts[0].text
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and tokens[index - 1].type != "list_item_open" and index + 1 not in \
+                document.untranslated and not tokens[index + 1].content.endswith(":"):  # list intros are one line
+            compact, _ = inline.to_compact(inline.from_tokens(tokens[index + 1].children))
+            assert 2 <= len(split_sentences(compact)) <= 5, tokens[index + 1].content
 
 
 def test_mutator_edits_the_given_percentage_of_sentences_and_moves_no_line(tmp_path):

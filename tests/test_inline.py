@@ -71,13 +71,15 @@ def test_translated_text_is_escaped_and_cannot_add_markup():
     html = inline.to_html(inline.from_compact('<script>alert(1)</script> <1>"x" & y</1>', tags))
     assert "<script>" not in html
     assert html.startswith("&lt;script&gt;alert(1)&lt;/script&gt;")
-    assert '<a href="https://example.org">"x" &amp; y</a>' in html
+    assert '<a href="https://example.org">&quot;x&quot; &amp; y</a>' in html
 
 
 @pytest.mark.parametrize("target", ["javascript:alert(1)", " JavaScript:x", "data:text/html,x", "vbscript:x"])
 def test_unsafe_link_schemes_are_neutralised(target):
+    """The parser makes no link of an unsafe target; a tag table that holds one renders '#'."""
     assert inline.safe_target(target) == "#"
-    assert 'href="#"' in inline.to_html(inline.parse(f"[x]({target.strip()})"))
+    assert "href" not in inline.to_html(inline.parse(f"[x]({target.strip()})"))
+    assert 'href="#"' in inline.to_html((Span("link", (Text("x"),), target),))
 
 
 def test_plain_text_shows_absolute_targets_once():
@@ -88,3 +90,20 @@ def test_plain_text_shows_absolute_targets_once():
 
 def test_code_span_is_an_atom_kept_verbatim():
     assert inline.parse("run `rm *x*`") == (Text("run "), Atom("code", "rm *x*"))
+
+
+def test_raw_html_start_and_end_tags_become_one_pair():
+    text, tags = compact("Call <b>911 <i>now</i></b> or <br> go")
+    assert text == "Call <1>911 <2>now</2></1> or <3/> go"
+    assert [(t.kind, t.raw or t.text) for t in tags] == [("markup", ("<b>", "</b>")), ("markup", ("<i>", "</i>")),
+                                                         ("html", "<br>")]
+    assert inline.to_html(inline.from_compact("<3/> o <1>911 <2>ya</2></1>", tags)) == "<br> o <b>911 <i>ya</i></b>"
+
+
+def test_entities_breaks_strikethrough_and_images():
+    text, tags = compact("Caf&eacute; &amp; ~~old~~ ![an *x-ray*](x.png \"T\")  \nnext")
+    assert text == "Café & <1>old</1> <2>an <3>x-ray</3></2><4/>next"
+    assert [t.kind for t in tags] == ["strike", "image", "em", "break"]
+    assert tags[1].target == "x.png" and tags[1].title == "T"
+    assert inline.to_html(inline.from_compact(text, tags)) == (
+        'Café &amp; <s>old</s> <img src="x.png" alt="an x-ray" title="T" /><br />\nnext')

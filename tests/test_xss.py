@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pytest
 
 import pipeline
 from pipeline.catalog import render_catalog
+from pipeline import htmlpolicy
 from pipeline.cli import main
 
 from pipeline.errors import MedlocError
@@ -72,7 +74,8 @@ EMITTED = {  # every element and attribute medloc's page template and renderer p
     "nav": {"aria-label"}, "h1": set(), "h2": {"translate"}, "h3": {"translate"}, "h4": {"translate"},
     "p": {"translate"}, "ul": {"translate"}, "ol": {"translate", "start"}, "li": set(),
     "table": {"translate"}, "thead": set(), "tbody": set(), "tr": set(), "th": set(), "td": set(),
-    "em": set(), "strong": set(), "code": set(), "a": {"href", "title", "hreflang", "lang"}, "img": {"src", "alt"},
+    "em": set(), "strong": set(), "code": set(), "a": {"href", "title", "hreflang", "lang"},
+    "img": {"src", "alt", "title"}, "style": set(), "br": set(),
 }
 URL_ATTRIBUTES = {"href", "src"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -97,9 +100,6 @@ class Page(HTMLParser):
     def handle_data(self, data):
         self.text.append(data)
 
-    def handle_comment(self, data):
-        raise AssertionError(f"a comment reached the page: {data!r}")
-
     def unknown_decl(self, data):
         raise AssertionError(f"a declaration reached the page: {data!r}")
 
@@ -112,9 +112,13 @@ def browser_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def assert_inert(html: str, baseline: str, texts: list[str]) -> None:
+def assert_inert(html: str, baseline: str, texts: list[str], fewer: bool = False) -> None:
+    """FEWER: the payload may make the page lose elements (a link the parser refused to make)."""
     page, clean = Page(html), Page(baseline)
-    assert page.elements == clean.elements, "a payload added or removed elements"
+    if fewer:
+        assert not Counter(page.elements) - Counter(clean.elements), "a payload added elements"
+    else:
+        assert page.elements == clean.elements, "a payload added or removed elements"
     for tag, name, value in page.attributes:
         assert tag in EMITTED and name in EMITTED[tag], f"unexpected attribute {name}= on <{tag}>"
         assert not name.startswith("on")
@@ -171,8 +175,17 @@ def metadata_text(payload: str) -> str:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_payload_in_source_and_metadata_stays_text(payload):
-    dirty = segmented_article(payload, payload, payload)
+def test_payload_in_source_and_metadata_is_refused_or_stays_text(payload):
+    """Raw HTML that the page sanitizer would change is an error naming its line, in the body
+    and in the title: never stripped unseen. Anything else renders inert; credits are text."""
+    title = body = payload
+    if htmlpolicy.problems(payload):
+        for where, line in (({"body": payload}, 7), ({"title": payload}, 1)):
+            with pytest.raises(MedlocError, match="raw HTML") as caught:
+                segmented_article(**where)
+            assert caught.value.line == line
+        title, body = "Clean title", "clean"
+    dirty = segmented_article(title, payload, body)
     clean = segmented_article()
     assert_inert(render_html(dirty, english_page(dirty)), render_html(clean, english_page(clean)), [])
     assert_inert(render_html(dirty, localized(dirty), identity), render_html(clean, localized(clean), identity), [])
@@ -206,7 +219,7 @@ def test_link_target_of_unsafe_scheme_never_reaches_an_attribute(target):
         html = render_html(dirty, page, identity if page.lang != "en" else None)
         baseline = render_html(clean, english_page(clean) if page.lang == "en" else localized(clean),
                                identity if page.lang != "en" else None)
-        assert_inert(html, baseline, [])
+        assert_inert(html, baseline, [], fewer=True)
 
 
 @pytest.mark.parametrize("control", ["\x01", "\x08", "\x1b", "\x7f"])

@@ -1,0 +1,66 @@
+"""GFM pipe tables for mdformat's Markdown renderer (an mdformat parser extension).
+
+mdformat-tables would be the library for this, but its releases require mdformat < 0.8,
+which requires markdown-it-py < 4, and medloc parses with markdown-it-py 4 (the one
+parser). Rendering a table back is small: each cell's inline content through mdformat
+itself, pipes escaped, columns padded by display width, alignment from the cell style.
+"""
+
+from __future__ import annotations
+
+from mdformat.renderer import RenderContext, RenderTreeNode
+from wcwidth import wcswidth
+
+
+def update_mdit(mdit) -> None:
+    """mdformat's hook for parser changes: tables are enabled by medloc's parser already."""
+    mdit.enable("table")
+
+
+def _width(text: str) -> int:
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _alignment(cell: RenderTreeNode) -> str:
+    style = str(cell.attrs.get("style", ""))
+    return style.removeprefix("text-align:") if style.startswith("text-align:") else ""
+
+
+def _rule(alignment: str, width: int) -> str:
+    dashes = "-" * max(3, width)
+    if alignment == "left":
+        return ":" + dashes[1:]
+    if alignment == "right":
+        return dashes[1:] + ":"
+    if alignment == "center":
+        return ":" + dashes[2:] + ":"
+    return dashes
+
+
+def _table(node: RenderTreeNode, context: RenderContext) -> str:
+    rows: list[list[str]] = []
+    header: list[RenderTreeNode] = []
+    for section in node.children:
+        for row in section.children:
+            cells = []
+            for cell in row.children:
+                text = "".join(child.render(context) for child in cell.children)
+                cells.append(text.replace("|", "\\|").replace("\n", " "))
+            rows.append(cells)
+            if section.type == "thead":
+                header = list(row.children)
+    columns = len(rows[0])
+    rows = [row + [""] * (columns - len(row)) for row in rows]
+    widths = [max(3, *(_width(row[i]) for row in rows)) for i in range(columns)]
+    aligns = [_alignment(cell) for cell in header] + [""] * (columns - len(header))
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)) + " |"
+
+    lines = [line(rows[0]), "| " + " | ".join(_rule(aligns[i], widths[i]) for i in range(columns)) + " |"]
+    lines += [line(row) for row in rows[1:]]
+    return "\n".join(lines)
+
+
+RENDERERS = {"table": _table}
