@@ -221,11 +221,14 @@ def split_literals(text: str) -> list:
 # ---------------------------------------------------------------- nodes -> tokens
 
 
-def to_tokens(nodes: tuple) -> list[Token]:
+def to_tokens(nodes: tuple, outer: str = "") -> list[Token]:
     """Nodes -> markdown-it inline tokens, for markdown-it's HTML renderer and mdformat's.
 
     Link and image targets pass `safe_target`; all text stays text, which both renderers
-    escape, so nothing a translator types can become markup.
+    escape, so nothing a translator types can become markup. Emphasis is written `*` (it
+    works inside words too), and `_` directly inside `*`: mdformat writes each token's
+    markup, and `**x**` would be strong emphasis, not emphasis in emphasis (OUTER is the
+    markup of the emphasis around NODES).
     """
     out: list[Token] = []
     for node in nodes:
@@ -244,13 +247,16 @@ def to_tokens(nodes: tuple) -> list[Token]:
                     Token("html_inline", "", 0, content=node.raw[1])]
         else:
             tag, markup = _MARKUP[node.kind]
+            if markup and markup == outer:
+                markup = markup.replace("*", "_")
             name = "s" if node.kind == "strike" else node.kind
             attrs = {}
             if node.kind == "link":
                 attrs = {"href": safe_target(node.target)}
                 if node.title:
                     attrs["title"] = node.title
-            out += [Token(f"{name}_open", tag, 1, attrs=attrs, markup=markup), *to_tokens(node.children),
+            inner = markup if len(node.children) == 1 else ""  # only a lone child can touch both delimiters
+            out += [Token(f"{name}_open", tag, 1, attrs=attrs, markup=markup), *to_tokens(node.children, inner),
                     Token(f"{name}_close", tag, -1, markup=markup)]
     return out
 
@@ -265,6 +271,8 @@ def _atom_tokens(node: Atom) -> list[Token]:
     if node.kind == "footnote":
         identifier, sub, label = node.raw
         return [Token("footnote_ref", "", 0, meta={"id": int(identifier), "subId": int(sub), "label": label})]
+    if node.kind == "autolink" and safe_target(node.target) == "#":  # no link rather than a dead one
+        return [Token("text", "", 0, content=node.text)]
     if node.kind == "autolink":
         return [Token("link_open", "a", 1, attrs={"href": safe_target(node.target)}, markup="autolink", info="auto"),
                 Token("text", "", 0, content=node.text),

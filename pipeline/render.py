@@ -34,14 +34,18 @@ from markupsafe import Markup
 from mdformat.renderer import MDRenderer
 from wcwidth import wcswidth
 
-from pipeline import htmlpolicy, inline, mdtables
+from pipeline import htmlpolicy, inline, mdgfm
 from pipeline.inline import Span, Text
+from pipeline.errors import MedlocError
 from pipeline.labels import labels_for
 from pipeline.segment import Segmented, Unit
 from pipeline.source import parser
 
 Translate = Callable[[Unit], str]
 TEXT_WIDTH = 72
+
+
+_BREAK = inline.Atom("break", "")
 
 
 def _identity(unit: Unit) -> str:
@@ -129,7 +133,7 @@ def localized_tokens(segmented: Segmented, translate: Translate | None = None, s
         titles = {unit.msgid: inline.to_text(inline.from_compact(translate(unit), unit.tags)) for unit in part.titles}
         nodes: list = []
         for unit in part.units:
-            if nodes:
+            if nodes and nodes[-1] != _BREAK:  # a hard break ends its line already
                 nodes.append(Text(separator))
             nodes.extend(inline.from_compact(translate(unit), unit.tags))
         original = tokens[part.token]
@@ -162,6 +166,9 @@ def _title_nodes(segmented: Segmented, translate: Translate | None):
 
 # ---------------------------------------------------------------- HTML
 
+_MIRROR = {'style="text-align:left"': 'style="text-align:right"', 'style="text-align:right"': 'style="text-align:left"'}
+_MIRRORED = re.compile("|".join(map(re.escape, _MIRROR)))
+
 
 @functools.cache
 def environment(trim: bool = False, templates: str = "") -> jinja2.Environment:
@@ -190,6 +197,8 @@ def render_body_html(segmented: Segmented, translate: Translate | None = None, s
 def render_html(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
     """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English)."""
     body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator))
+    if page.direction == "rtl":  # a column aligned to the reading start in English is so in Arabic too
+        body = _MIRRORED.sub(lambda match: _MIRROR[match.group(0)], body)
     title = _title_nodes(segmented, translate)
     return environment(templates=page.templates).get_template("article.html.j2").render(
         page=page,
@@ -202,14 +211,43 @@ def render_html(segmented: Segmented, page: Page, translate: Translate | None = 
 # ---------------------------------------------------------------- Markdown
 
 
+_MDFORMAT_OPTIONS = {"number": True, "wrap": "keep", "end_of_line": "lf", "validate": False}
+
+
 def render_markdown(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
     """The article as Markdown, header first, for static site generators (Hugo, MkDocs, Jekyll):
-    the source's structure with every unit translated, by mdformat's renderer."""
-    options = {**parser().options, "parser_extension": [mdtables, mdformat_footnote.plugin],
-               "mdformat": {"number": True, "wrap": "keep", "end_of_line": "lf", "validate": False}}
-    body = MDRenderer().render(localized_tokens(segmented, translate, page.sentence_separator), options,
-                               dict(segmented.document.env))
+    the source's structure with every unit translated, by mdformat's renderer.
+
+    The Markdown is parsed again and must give the page's HTML; where mdformat cannot write
+    a construct back (a few CommonMark corner cases), this refuses rather than publish a
+    different page."""
+    tokens = localized_tokens(segmented, translate, page.sentence_separator)
+    body = _markdown(tokens, segmented.document.env)
+    md = parser()
+    expected = md.renderer.render(tokens, md.options, segmented.document.env)
+    if _comparable(md.render(body)) != _comparable(expected):
+        raise MedlocError(f"medloc cannot write this page as Markdown that shows the same text "
+                          f"(language {page.lang}); its HTML and text are unaffected. Please report it",
+                          segmented.document.path)
     return _header(segmented, page, translate) + "\n" + body
+
+
+def _markdown(tokens: list[Token], env: dict) -> str:
+    options = {**parser().options, "parser_extension": [mdgfm, mdformat_footnote.plugin], "mdformat": _MDFORMAT_OPTIONS}
+    return MDRenderer().render(tokens, options, dict(env))
+
+
+def _inline_markdown(nodes: tuple) -> str:
+    """Inline nodes as Markdown text (a title in the header keeps its emphasis)."""
+    paragraph = [Token("paragraph_open", "p", 1), Token("inline", "", 0, children=inline.to_tokens(nodes)),
+                 Token("paragraph_close", "p", -1)]
+    return _markdown(paragraph, {}).strip("\n")
+
+
+def _comparable(html_text: str) -> str:
+    """HTML as compared for sameness: sanitized, white space collapsed, and without the
+    `translate="no"` marks, which Markdown cannot carry (the do-not-translate comment can)."""
+    return " ".join(htmlpolicy.sanitize(html_text).replace(' translate="no"', "").split())
 
 
 def _header(segmented: Segmented, page: Page, translate: Translate | None) -> str:
@@ -217,9 +255,9 @@ def _header(segmented: Segmented, page: Page, translate: Translate | None) -> st
     a translation reflects; every other line as written."""
     meta = segmented.document.meta
     translate = translate or _identity
-    values = {meta.title_key: inline.to_text(_title_nodes(segmented, translate))}
+    values = {meta.title_key: _inline_markdown(_title_nodes(segmented, translate))}
     for unit, source_field in zip(segmented.fields, meta.fields):
-        values[source_field.key] = inline.to_text(inline.from_compact(translate(unit), unit.tags))
+        values[source_field.key] = _inline_markdown(inline.from_compact(translate(unit), unit.tags))
     stamp = page.english_review_date.isoformat() if page.english_review_date else ""
     if meta.header == "yaml":
         lines = _replace_yaml_keys(list(meta.header_lines), values)
@@ -310,7 +348,7 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind == "table":
         return _table_text(node)
     if kind == "footnote_block":
-        out = ["Notes", "-----"]
+        out = ["* * *"]
         for item in node.children:
             lines = _blocks_text(item.children, width - 6, tight=True)
             label = f"[{item.meta.get('label', '')}] "
@@ -362,7 +400,7 @@ class _HTMLText(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs=()):
         if tag in self._BREAKS:
             self.parts.append("\n")
 
@@ -390,7 +428,7 @@ def display_width(text: str) -> int:
 
 
 _WIDE = r"\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_TOKEN = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")
+_TOKEN = re.compile(rf"[{_WIDE}]|[^ \t\n{_WIDE}]+|[ \t\n]+")  # a no-break space is no break
 _NO_LINE_START = set("。，、；：？！）」』】〉》．,.;:?!)")
 
 
@@ -402,7 +440,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     indents = (display_width(first), display_width(rest))  # a line holding only its indent is fresh
     pending_space = ""
     for token in _TOKEN.findall(unicodedata.normalize("NFC", text)):
-        if token.isspace():
+        if not token.strip(" \t\n"):
             pending_space = " " if used > indents[bool(lines)] else ""
             continue
         size = display_width(pending_space + token)

@@ -104,22 +104,35 @@ def segment(document: Document, split: Callable[[str], tuple[str, ...]] | None =
         compact, tags = inline.to_compact(nodes)
         if opening.type == "heading_open":
             section = inline.to_text(nodes)
-        if not compact.strip():
+        if not compact.strip(" "):
             continue
         line = token.map[0] + 1 if token.map else opening.map[0] + 1 if opening.map else 1
         kind = _WHOLE.get(opening.type) or ("list item" if index - 1 in first_in_item else "")
         if kind:
-            units = (Unit(compact.strip(), tags, kind, section, line),)
+            units = (Unit(compact.strip(" "), tags, kind, section, line),)
         else:
             word_lines = [line + n for n, text in enumerate(token.content.split("\n")) for _ in text.split()]
             units_list, words = [], 0
-            for piece in split(compact):
+            for piece in (sentence for line_text in _lines(compact, tags) for sentence in split(line_text)):
                 at = word_lines[min(words, len(word_lines) - 1)] if word_lines else line
                 units_list.append(Unit(*_renumber(piece, tags), "sentence", section, at))
                 words += len(piece.split())
             units = tuple(units_list)
         parts.append(SegmentedPart(index, units, _titles(nodes, section, line)))
     return Segmented(document, title, fields, tuple(parts))
+
+
+def _lines(compact: str, tags: tuple[Tag, ...]) -> list[str]:
+    """COMPACT cut after each hard line break outside any tag pair: the lines of an address or
+    a list of doses written with breaks are units of their own, not one run-on sentence."""
+    lines, start, depth = [], 0, 0
+    for match in inline.TAG_RE.finditer(compact):
+        opening, closing, atom = match.groups()
+        depth += 1 if opening else -1 if closing else 0
+        if atom and depth == 0 and tags[int(atom) - 1].kind == "break" and compact[match.end():].strip(" "):
+            lines.append(compact[start:match.end()])
+            start = match.end()
+    return [*lines, compact[start:]]
 
 
 def _titles(nodes: tuple, section: str, line: int) -> tuple[Unit, ...]:
@@ -141,7 +154,7 @@ def split_sentences(compact: str) -> tuple[str, ...]:
     """Sentences of one paragraph in compact form; never splits inside a tag pair, and a
     sentence starts only after white space ("$.;'there" is one piece of text)."""
     sentences: list[str] = []
-    for piece in _segmenter().segment(compact):
+    for piece in _covering(compact, _segmenter().segment(compact)):
         if sentences and _open_tags(sentences[-1]):
             closing = _LEADING_CLOSE.match(piece)
             if closing and not _open_tags(sentences[-1] + closing.group(0)):
@@ -152,12 +165,33 @@ def split_sentences(compact: str) -> tuple[str, ...]:
                 continue
         if not piece.strip():
             continue
-        glued = sentences and not sentences[-1][-1:].isspace() and not piece[:1].isspace()
+        glued = sentences and sentences[-1][-1:] != " " and piece[:1] != " "
         if glued or sentences and (_NOT_A_BREAK_AFTER.search(sentences[-1]) or _NOT_A_BREAK_BEFORE.match(piece.lstrip())):
             sentences[-1] += piece
         else:
             sentences.append(piece)
-    return tuple(sentence.strip() for sentence in sentences)
+    return tuple(sentence.strip(" ") for sentence in sentences)  # a no-break space is text
+
+
+def _covering(text: str, pieces: list[str]) -> list[str]:
+    """PIECES made to cover TEXT exactly: pysbd leaves out text it sees as no sentence's (a
+    leading no-break space, say), and none may be lost; gaps go to the piece after them,
+    white space to the piece before."""
+    out: list[str] = []
+    at = 0
+    for piece in pieces:
+        start = text.find(piece, at)
+        if start < 0:
+            return [text]
+        gap, at = text[at:start], start + len(piece)
+        if out and not gap.strip(" "):
+            out[-1] += gap
+            out.append(piece)
+        else:
+            out.append(gap + piece)
+    if out:
+        out[-1] += text[at:]
+    return out or [text]
 
 
 class _Segmenter(pysbd.Segmenter):

@@ -1,9 +1,10 @@
-"""GFM pipe tables for mdformat's Markdown renderer (an mdformat parser extension).
+"""GFM pipe tables and strikethrough for mdformat's Markdown renderer (an mdformat parser extension).
 
-mdformat-tables would be the library for this, but its releases require mdformat < 0.8,
-which requires markdown-it-py < 4, and medloc parses with markdown-it-py 4 (the one
-parser). Rendering a table back is small: each cell's inline content through mdformat
-itself, pipes escaped, columns padded by display width, alignment from the cell style.
+mdformat-tables and mdformat-gfm would be the libraries for this, but their releases
+require mdformat < 0.8, which requires markdown-it-py < 4, and medloc parses with
+markdown-it-py 4 (the one parser). Rendering these back is small: each cell's inline
+content through mdformat itself, pipes escaped, columns padded by display width, alignment
+from the cell style; `~~` around struck-through text.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from wcwidth import wcswidth
 
 
 def update_mdit(mdit) -> None:
-    """mdformat's hook for parser changes: tables are enabled by medloc's parser already."""
-    mdit.enable("table")
+    """mdformat's hook for parser changes."""
+    mdit.enable(["table", "strikethrough"])
 
 
 def _width(text: str) -> int:
@@ -63,4 +64,8 @@ def _table(node: RenderTreeNode, context: RenderContext) -> str:
     return "\n".join(lines)
 
 
-RENDERERS = {"table": _table}
+def _strikethrough(node: RenderTreeNode, context: RenderContext) -> str:
+    return "~~" + "".join(child.render(context) for child in node.children) + "~~"
+
+
+RENDERERS = {"table": _table, "s": _strikethrough}
