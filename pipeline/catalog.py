@@ -13,6 +13,7 @@ import difflib
 import functools
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -341,7 +342,12 @@ def extract(project: Project, docs: list[str]) -> list[tuple[Path, bool]]:
 
 
 def _extract_step(project: Project, step: Step) -> list[tuple[Path, bool]]:
-    template = build_template(project.segmented(step.doc), project.config)
+    segmented = project.segmented(step.doc)
+    for index in segmented.english_html:
+        print(f"{segmented.document.path}:{segmented.document.tokens[index].map[0] + 1}: warning: the text of this "
+              "HTML block is not translated; translated pages show it in English (marked lang=\"en\"). "
+              "Write it in Markdown to have it translated", file=sys.stderr)
+    template = build_template(segmented, project.config)
     return [(step.outputs[0], write_template(template, step.outputs[0]))]
 
 

@@ -17,13 +17,15 @@ import nh3
 
 # markdown-it's own markup that the sanitizer must keep: table alignment, footnote anchors,
 # fenced code languages, and `translate="no"` on blocks kept in English.
-_GENERIC_ATTRIBUTES = {"title", "lang", "dir", "translate", "id", "class"}
+_GENERIC_ATTRIBUTES = {"title", "lang", "dir", "translate", "id", "class", "align"}
 _ATTRIBUTES = {tag: set(names) | _GENERIC_ATTRIBUTES for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
 for _tag in nh3.ALLOWED_TAGS:
     _ATTRIBUTES.setdefault(_tag, set(_GENERIC_ATTRIBUTES))
 _ATTRIBUTES["th"] |= {"style"}
 _ATTRIBUTES["td"] |= {"style"}
 _ATTRIBUTES["section"] = set(_GENERIC_ATTRIBUTES)
+_ATTRIBUTES["details"] |= {"open"}
+_ATTRIBUTES["a"] |= {"name"}
 TAGS = frozenset(nh3.ALLOWED_TAGS | {"section"})
 URL_SCHEMES = frozenset(nh3.ALLOWED_URL_SCHEMES)
 _URL_ATTRIBUTES = {"href", "src", "cite", "action", "longdesc", "poster", "background"}
@@ -96,3 +98,64 @@ class _ProblemFinder(html.parser.HTMLParser):
 
     def handle_pi(self, data):
         self.found.append(f"processing instruction <?{data[:20]}> (not allowed on a page)")
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre",
+           "details", "summary", "blockquote"}
+
+
+class _Reader(html.parser.HTMLParser):
+    """The text a fragment shows (line breaks at block tags, images as [alt]), and whether
+    every element it opens it also closes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BREAKS:
+            self.parts.append("\n")
+        alt = dict(attrs).get("alt") if tag == "img" else None
+        if alt:
+            self.parts.append(f"[{alt}]")
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.open:
+            self.open.pop()
+
+    def handle_endtag(self, tag):
+        if tag in _BREAKS:
+            self.parts.append("\n")
+        if tag in _VOID:
+            return
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.balanced = False
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _read(fragment: str) -> _Reader:
+    reader = _Reader()
+    reader.feed(fragment)
+    reader.close()
+    return reader
+
+
+def text_of(fragment: str) -> str:
+    """The text raw HTML shows, tags dropped and comments left out."""
+    return "".join(_read(fragment).parts)
+
+
+def balanced(fragment: str) -> bool:
+    """Does FRAGMENT close every element it opens (so it can be wrapped in another)?"""
+    reader = _read(fragment)
+    return reader.balanced and not reader.open

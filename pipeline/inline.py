@@ -34,6 +34,7 @@ ATOMS = ("code", "autolink", "literal", "break", "html", "footnote")
 
 TAG_RE = re.compile(r"<(\d+)>|</(\d+)>|<(\d+)/>")
 _SPACES = re.compile(r"[ \t\n]+")
+_BR = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^>]*)?(?<!/)>$")
 _END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>$")
 _SPAN_TOKENS = {"em_open": "em", "strong_open": "strong", "s_open": "strike", "link_open": "link"}
@@ -79,6 +80,11 @@ class Tag:
     text: str = ""
     raw: tuple[str, ...] = ()
 
+    @property
+    def breaks_line(self) -> bool:
+        """A hard line break, written in Markdown or as an HTML <br>."""
+        return self.kind == "break" or (self.kind == "html" and bool(_BR.match(self.text)))
+
     def describe(self) -> str:
         """One line for the translator's extracted comment."""
         shape = f"<{self.number}/>" if self.kind in ATOMS else f"<{self.number}>...</{self.number}>"
@@ -111,11 +117,12 @@ def parse(text: str) -> tuple:
     return from_tokens(parse_inline(text))
 
 
-def from_tokens(tokens: list[Token]) -> tuple:
+def from_tokens(tokens: list[Token], breaks: bool = True) -> tuple:
     """markdown-it inline tokens (an inline token's children) -> nodes.
 
     Runs of spaces and line ends become one space (a soft line break is a space), as they
     do when a browser shows them; text that looks like a compact tag becomes a literal.
+    Without BREAKS (an image's alt text, which is an attribute) a hard break is a space too.
     """
     stack: list[tuple[Token | None, list]] = [(None, [])]
     for token in tokens:
@@ -125,7 +132,10 @@ def from_tokens(tokens: list[Token]) -> tuple:
         elif token.type == "softbreak":
             _add_text(nodes, " ")
         elif token.type == "hardbreak":
-            nodes.append(Atom("break", ""))
+            if breaks:
+                nodes.append(Atom("break", ""))
+            else:
+                _add_text(nodes, " ")
         elif token.type == "code_inline":
             nodes.append(Atom("code", token.content))
         elif token.type == "html_inline":
@@ -134,7 +144,7 @@ def from_tokens(tokens: list[Token]) -> tuple:
             meta = token.meta
             nodes.append(Atom("footnote", "", "", (str(meta["id"]), str(meta.get("subId", 0)), str(meta["label"]))))
         elif token.type == "image":
-            nodes.append(Span("image", from_tokens(token.children or []), token.attrGet("src") or "",
+            nodes.append(Span("image", from_tokens(token.children or [], breaks=False), token.attrGet("src") or "",
                               token.attrGet("title") or ""))
         elif token.type in _SPAN_TOKENS:
             stack.append((token, []))
@@ -166,7 +176,7 @@ def _finish(nodes: list) -> list:
     """Split tag-like literals out of the text nodes."""
     out: list = []
     for node in nodes:
-        out.extend(split_literals(node.text) if isinstance(node, Text) else [node])
+        out.extend(_split_literals(node.text) if isinstance(node, Text) else [node])
     return out
 
 
@@ -204,11 +214,23 @@ def _matching_end(nodes: list, start: int, name: str) -> int | None:
     return None
 
 
-def split_literals(text: str) -> list:
-    """Text that looks like a compact tag becomes an Atom, so it cannot be confused with one."""
+# Text kept as is, like a tag: what looks like a compact tag, and the template syntax of
+# static site generators (Hugo shortcodes, Liquid and Jinja tags, GitHub alert markers,
+# Docusaurus and MkDocs admonition fences), which a translator must not touch.
+_KEPT = re.compile(r"<\d+>|</\d+>|<\d+/>|\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}"
+                   r"|^\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|^:::[\w-]*|^!!!(?= |$)")
+
+
+def attribute_compact(text: str) -> tuple[str, tuple[Tag, ...]]:
+    """A link or image title as a unit holds it: white space collapsed, literals kept."""
+    return to_compact(tuple(_split_literals(_SPACES.sub(" ", text).strip(" "))))
+
+
+def _split_literals(text: str) -> list:
+    """Text to keep as is (see `_KEPT`) becomes an Atom, so it cannot be confused with a tag."""
     out: list = []
     last = 0
-    for match in TAG_RE.finditer(text):
+    for match in _KEPT.finditer(text):
         if match.start() > last:
             out.append(Text(text[last : match.start()]))
         out.append(Atom("literal", match.group(0)))
@@ -382,7 +404,12 @@ def to_text(nodes: tuple) -> str:
         if isinstance(node, Text):
             out.append(node.text)
         elif isinstance(node, Atom):
-            out.append({"break": "\n", "html": "", "footnote": f"[{''.join(node.raw[2:])}]"}.get(node.kind, node.text))
+            if node.kind == "html":
+                out.append("\n" if _BR.match(node.text) else "")
+            elif node.kind == "footnote":  # numbered as markdown-it numbers them on the page
+                out.append(f"[{int(node.raw[0]) + 1}]")
+            else:
+                out.append("\n" if node.kind == "break" else node.text)
         else:
             inner = to_text(node.children)
             out.append(inner)

@@ -47,7 +47,7 @@ def _table(node: RenderTreeNode, context: RenderContext) -> str:
             cells = []
             for cell in row.children:
                 text = "".join(child.render(context) for child in cell.children)
-                cells.append(text.replace("|", "\\|").replace("\n", " "))
+                cells.append(text.replace("\n", " "))  # pipes are escaped in all text
             rows.append(cells)
             if section.type == "thead":
                 header = list(row.children)
@@ -68,4 +68,11 @@ def _strikethrough(node: RenderTreeNode, context: RenderContext) -> str:
     return "~~" + "".join(child.render(context) for child in node.children) + "~~"
 
 
+def _escape_text(text: str, node: RenderTreeNode, context: RenderContext) -> str:
+    """Text that would read back as GFM or a footnote is escaped: `~~`, `[^` and pipes (which
+    make a line a table row). mdformat escapes CommonMark's own syntax already."""
+    return text.replace("~~", "\\~\\~").replace("[^", "\\[^").replace("|", "\\|")
+
+
 RENDERERS = {"table": _table, "s": _strikethrough}
+POSTPROCESSORS = {"text": _escape_text}

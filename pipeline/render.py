@@ -15,8 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import html
-import html.parser
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -122,15 +120,18 @@ def localized_page(segmented: Segmented, locale: str, approved_on: dt.date, revi
 # ---------------------------------------------------------------- the localized model
 
 
-def localized_tokens(segmented: Segmented, translate: Translate | None = None, separator: str = " ") -> list[Token]:
+def localized_tokens(segmented: Segmented, translate: Translate | None = None, separator: str = " ",
+                     lang: str = "en") -> list[Token]:
     """The document's tokens with each translatable inline token rebuilt from the translations
     of its units (sentences joined by SEPARATOR) and blocks kept in English marked
-    `translate="no"`. Raises inline.MarkupError when a translation's tags do not fit."""
-    translate = translate or _identity
+    `translate="no"`; on a page in another LANG, HTML blocks whose text stays English are
+    wrapped in `<div lang="en">`. Raises inline.MarkupError when a translation's tags do not fit."""
+    translate = _one_line(translate or _identity)
     document = segmented.document
     tokens = list(document.tokens)
     for part in segmented.parts:
-        titles = {unit.msgid: inline.to_text(inline.from_compact(translate(unit), unit.tags)) for unit in part.titles}
+        titles = {unit.msgid: inline.to_text(inline.from_compact(translate(unit), unit.tags)) for unit in part.titles
+                  if translate(unit) != unit.msgid}  # an English title stays as written
         nodes: list = []
         for unit in part.units:
             if nodes and nodes[-1] != _BREAK:  # a hard break ends its line already
@@ -140,12 +141,29 @@ def localized_tokens(segmented: Segmented, translate: Translate | None = None, s
         rebuilt = Token(original.type, original.tag, original.nesting, map=original.map, level=original.level,
                         children=inline.to_tokens(_retitle(tuple(nodes), titles)), content=original.content)
         tokens[part.token] = rebuilt
+    for index, token in enumerate(tokens):  # English text (kept, or nothing to translate): the same path
+        if token.type == "inline" and index not in segmented.by_token:
+            tokens[index] = dataclasses.replace(token, children=inline.to_tokens(inline.from_tokens(token.children or [])))
     for index in sorted(document.untranslated):
         if index - 1 not in document.untranslated and tokens[index].nesting >= 0:
             marked = dataclasses.replace(tokens[index], attrs=dict(tokens[index].attrs))
             marked.attrSet("translate", "no")
             tokens[index] = marked
+    if lang != "en":
+        for index in segmented.english_html:
+            if htmlpolicy.balanced(tokens[index].content):
+                tokens[index] = dataclasses.replace(
+                    tokens[index], content=f'<div lang="en">\n{tokens[index].content.rstrip()}\n</div>\n')
     return tokens
+
+
+def _one_line(translate: Translate) -> Translate:
+    """Translations as units hold English: runs of spaces and line ends are one space, none at
+    the ends (a line end typed into a PO editor must not start a Markdown table or code)."""
+    return lambda unit: _SPACES.sub(" ", translate(unit)).strip(" ")
+
+
+_SPACES = re.compile(r"[ \t\n]+")
 
 
 def _retitle(nodes: tuple, titles: dict[str, str]) -> tuple:
@@ -153,7 +171,7 @@ def _retitle(nodes: tuple, titles: dict[str, str]) -> tuple:
     out = []
     for node in nodes:
         if isinstance(node, Span):
-            compact = inline.to_compact(tuple(inline.split_literals(node.title)))[0] if node.title else ""
+            compact = inline.attribute_compact(node.title)[0] if node.title else ""
             node = dataclasses.replace(node, children=_retitle(node.children, titles),
                                        title=titles.get(compact, node.title))
         out.append(node)
@@ -161,7 +179,7 @@ def _retitle(nodes: tuple, titles: dict[str, str]) -> tuple:
 
 
 def _title_nodes(segmented: Segmented, translate: Translate | None):
-    return inline.from_compact((translate or _identity)(segmented.title), segmented.title.tags)
+    return inline.from_compact(_one_line(translate or _identity)(segmented.title), segmented.title.tags)
 
 
 # ---------------------------------------------------------------- HTML
@@ -188,15 +206,17 @@ def environment(trim: bool = False, templates: str = "") -> jinja2.Environment:
     )
 
 
-def render_body_html(segmented: Segmented, translate: Translate | None = None, separator: str = " ") -> str:
+def render_body_html(segmented: Segmented, translate: Translate | None = None, separator: str = " ",
+                     lang: str = "en") -> str:
     """The article body as markdown-it renders the localized tokens, before sanitizing."""
     md = parser()
-    return md.renderer.render(localized_tokens(segmented, translate, separator), md.options, segmented.document.env)
+    tokens = localized_tokens(segmented, translate, separator, lang)
+    return md.renderer.render(tokens, md.options, segmented.document.env)
 
 
 def render_html(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
     """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English)."""
-    body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator))
+    body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator, page.lang))
     if page.direction == "rtl":  # a column aligned to the reading start in English is so in Arabic too
         body = _MIRRORED.sub(lambda match: _MIRROR[match.group(0)], body)
     title = _title_nodes(segmented, translate)
@@ -233,8 +253,31 @@ def render_markdown(segmented: Segmented, page: Page, translate: Translate | Non
 
 
 def _markdown(tokens: list[Token], env: dict) -> str:
+    tokens = [_edge_spaces_as_entities(token) if token.type == "inline" else token for token in tokens]
     options = {**parser().options, "parser_extension": [mdgfm, mdformat_footnote.plugin], "mdformat": _MDFORMAT_OPTIONS}
     return MDRenderer().render(tokens, options, dict(env))
+
+
+def _edge_spaces_as_entities(token: Token) -> Token:
+    """No-break spaces at the edges of a line of text written `&nbsp;`: parsers and mdformat
+    strip them from the start and end of headings, paragraphs, cells and broken lines when
+    they are literal characters."""
+    children: list[Token] = []
+    source = token.children or []
+    for index, child in enumerate(source):
+        if child.type != "text" or child.content.strip("\u00a0") == child.content:
+            children.append(child)
+            continue
+        starts = index == 0 or source[index - 1].type in ("hardbreak", "softbreak")
+        ends = index == len(source) - 1 or source[index + 1].type in ("hardbreak", "softbreak")
+        text = child.content
+        lead = len(text) - len(text.lstrip("\u00a0")) if starts else 0
+        trail = len(text) - len(text.rstrip("\u00a0")) if ends and text.strip("\u00a0") else 0
+        core = text[lead : len(text) - trail]
+        children += [Token("html_inline", "", 0, content="&nbsp;" * lead)] if lead else []
+        children += [Token("text", "", 0, content=core)] if core else []
+        children += [Token("html_inline", "", 0, content="&nbsp;" * trail)] if trail else []
+    return dataclasses.replace(token, children=children)
 
 
 def _inline_markdown(nodes: tuple) -> str:
@@ -254,7 +297,7 @@ def _header(segmented: Segmented, page: Page, translate: Translate | None) -> st
     """The source's header with the translated title and fields, and the English review date
     a translation reflects; every other line as written."""
     meta = segmented.document.meta
-    translate = translate or _identity
+    translate = _one_line(translate or _identity)
     values = {meta.title_key: _inline_markdown(_title_nodes(segmented, translate))}
     for unit, source_field in zip(segmented.fields, meta.fields):
         values[source_field.key] = _inline_markdown(inline.from_compact(translate(unit), unit.tags))
@@ -341,7 +384,7 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind in ("code_block", "fence"):
         return ["    " + line if line else "" for line in node.content.rstrip("\n").split("\n")]
     if kind == "html_block":
-        text = _html_text(node.content)
+        text = htmlpolicy.text_of(node.content)
         return [line for piece in text.split("\n") if piece.strip() for line in wrap(piece, width)]
     if kind == "hr":
         return ["* * *"]
@@ -350,8 +393,10 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind == "footnote_block":
         out = ["* * *"]
         for item in node.children:
-            lines = _blocks_text(item.children, width - 6, tight=True)
-            label = f"[{item.meta.get('label', '')}] "
+            lines = _blocks_text(item.children, width - 6)
+            while lines and not lines[-1]:
+                lines.pop()
+            label = f"[{item.meta['id'] + 1}] "  # numbered as on the page
             out += [label + lines[0], *(" " * len(label) + line if line else "" for line in lines[1:])] if lines else []
         return out
     return _blocks_text(node.children, width)
@@ -391,31 +436,6 @@ def _table_text(node: SyntaxTreeNode) -> list[str]:
 def _inline_text(node: SyntaxTreeNode) -> str:
     inline_node = next((child for child in node.children if child.type == "inline"), None)
     return inline.to_text(inline.from_tokens(inline_node.token.children or [])) if inline_node else ""
-
-
-class _HTMLText(html.parser.HTMLParser):
-    _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs=()):
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    handle_endtag = handle_starttag
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def _html_text(fragment: str) -> str:
-    """The text an HTML block shows, tags dropped and comments left out."""
-    reader = _HTMLText()
-    reader.feed(fragment)
-    reader.close()
-    return html.unescape("".join(reader.parts))
 
 
 def display_width(text: str) -> int:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 import pysbd
 from pysbd.utils import TextSpan
 
-from pipeline import inline
+from pipeline import htmlpolicy, inline
 from pipeline.inline import Span, Tag
 from pipeline.source import Document
 
@@ -66,10 +67,14 @@ class SegmentedPart:
 
 @dataclass(frozen=True)
 class Segmented:
+    """A document's units. `english_html` lists the HTML blocks (token indices) whose text
+    is not translated and shows in English on every translated page."""
+
     document: Document
     title: Unit
     fields: tuple[Unit, ...]
     parts: tuple[SegmentedPart, ...]
+    english_html: tuple[int, ...] = ()
 
     def units(self) -> list[Unit]:
         """Every unit in document order, duplicates included."""
@@ -104,22 +109,59 @@ def segment(document: Document, split: Callable[[str], tuple[str, ...]] | None =
         compact, tags = inline.to_compact(nodes)
         if opening.type == "heading_open":
             section = inline.to_text(nodes)
-        if not compact.strip(" "):
+        if not has_words(compact):  # nothing to translate ("1", "!!!", an emoji, a lone code span)
             continue
         line = token.map[0] + 1 if token.map else opening.map[0] + 1 if opening.map else 1
         kind = _WHOLE.get(opening.type) or ("list item" if index - 1 in first_in_item else "")
         if kind:
             units = (Unit(compact.strip(" "), tags, kind, section, line),)
         else:
-            word_lines = [line + n for n, text in enumerate(token.content.split("\n")) for _ in text.split()]
-            units_list, words = [], 0
-            for piece in (sentence for line_text in _lines(compact, tags) for sentence in split(line_text)):
-                at = word_lines[min(words, len(word_lines) - 1)] if word_lines else line
-                units_list.append(Unit(*_renumber(piece, tags), "sentence", section, at))
-                words += len(piece.split())
-            units = tuple(units_list)
+            pieces = _with_words(sentence for line_text in _lines(compact, tags) for sentence in split(line_text))
+            lines = _lines_of(pieces, token.content, line)
+            units = tuple(Unit(*_renumber(piece, tags), "sentence", section, at) for piece, at in zip(pieces, lines))
         parts.append(SegmentedPart(index, units, _titles(nodes, section, line)))
-    return Segmented(document, title, fields, tuple(parts))
+    english_html = tuple(index for index, token in enumerate(tokens) if token.type == "html_block"
+                         and index not in document.untranslated and htmlpolicy.text_of(token.content).strip())
+    return Segmented(document, title, fields, tuple(parts), english_html)
+
+
+def has_words(compact: str) -> bool:
+    """Does COMPACT hold a letter outside its tags? A unit needs one to be worth translating."""
+    return any(unicodedata.category(char).startswith("L") for char in inline.TAG_RE.sub("", compact))
+
+
+def _with_words(pieces) -> list[str]:
+    """Sentences, each with a letter: a piece without one ("!!!", an emoji) joins its neighbour."""
+    out: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if not has_words(piece):
+            if out:
+                out[-1] += " " + piece
+            else:
+                pending += piece + " "
+            continue
+        out.append(pending + piece)
+        pending = ""
+    return out
+
+
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+def _lines_of(pieces: list[str], content: str, first: int) -> list[int]:
+    """The source line each sentence starts on: its first words found in the paragraph's
+    Markdown CONTENT (which starts on line FIRST), in order; a sentence whose words are not
+    there as written (entities, escapes) takes the line of the one before."""
+    lines, cursor, line = [], 0, first
+    for piece in pieces:
+        for word in _WORD.findall(inline.TAG_RE.sub(" ", piece))[:3]:
+            found = content.find(word, cursor)
+            if found >= 0:
+                cursor, line = found + len(word), first + content.count("\n", 0, found)
+                break
+        lines.append(line)
+    return lines
 
 
 def _lines(compact: str, tags: tuple[Tag, ...]) -> list[str]:
@@ -129,7 +171,7 @@ def _lines(compact: str, tags: tuple[Tag, ...]) -> list[str]:
     for match in inline.TAG_RE.finditer(compact):
         opening, closing, atom = match.groups()
         depth += 1 if opening else -1 if closing else 0
-        if atom and depth == 0 and tags[int(atom) - 1].kind == "break" and compact[match.end():].strip(" "):
+        if atom and depth == 0 and tags[int(atom) - 1].breaks_line and compact[match.end():].strip(" "):
             lines.append(compact[start:match.end()])
             start = match.end()
     return [*lines, compact[start:]]
@@ -141,7 +183,7 @@ def _titles(nodes: tuple, section: str, line: int) -> tuple[Unit, ...]:
     for node in nodes:
         if isinstance(node, Span):
             if node.title:
-                compact, tags = inline.to_compact(tuple(inline.split_literals(node.title)))
+                compact, tags = inline.attribute_compact(node.title)
                 found.setdefault(compact, Unit(compact, tags, f"{'image' if node.kind == 'image' else 'link'} title",
                                                section, line))
             for unit in _titles(node.children, section, line):

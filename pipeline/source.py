@@ -38,7 +38,7 @@ NO_TRANSLATE_MARK = "<!-- medloc: do-not-translate -->"
 
 REQUIRED_META = ("title", "review-date")
 OPTIONAL_META = ("updated-by", "also-reviewed-by", "source-url")
-DEFAULT_TRANSLATE_FIELDS = ("title", "description", "summary")
+DEFAULT_TRANSLATE_FIELDS = ("title", "description", "summary", "link-title", "short-title", "subtitle")
 # [tool.medloc.markdown]: front matter fields whose text is translated (the rest pass through)
 MARKDOWN_DEFAULTS = {"translate_fields": list(DEFAULT_TRANSLATE_FIELDS)}
 
@@ -222,11 +222,13 @@ def _untranslated(tokens: list[Token], shown: str) -> frozenset[int]:
 def _read_metadata(lines: list[str], shown: str) -> tuple[Metadata, int]:
     """Header keys with their lines; values as Python-Markdown's meta extension reads them."""
     key_lines: dict[str, int] = {}
+    spelled: dict[str, str] = {}  # medloc's name of a key -> as Python-Markdown's meta reads it
     end = 0
     while end < len(lines) and lines[end].strip():
         match = _META_LINE.match(lines[end])
         if match:
-            key = match.group("key").lower()
+            key = _meta_name(match.group("key"))
+            spelled[key] = match.group("key").lower()
             if key in key_lines:
                 raise MedlocError(f"metadata key {key!r} given twice (first on line {key_lines[key]})", shown, end + 1)
             key_lines[key] = end + 1
@@ -245,7 +247,7 @@ def _read_metadata(lines: list[str], shown: str) -> tuple[Metadata, int]:
         raise MedlocError(f"unknown metadata key {unknown[0]!r}; known keys: {known}", shown, key_lines[unknown[0]])
     md = markdown.Markdown(extensions=["meta"])
     md.convert("\n".join(lines[:end]) + "\n\n")
-    values = {key: " ".join(v.strip() for v in md.Meta.get(key, [])).strip() for key in key_lines}
+    values = {key: " ".join(v.strip() for v in md.Meta.get(spelled[key], [])).strip() for key in key_lines}
     meta = _metadata(values, key_lines, shown)
     return Metadata(**{**meta.__dict__, "header": "meta", "header_lines": tuple(lines[:end])}), end
 
@@ -288,7 +290,9 @@ def _read_front_matter(lines: list[str], shown: str, translate_fields: tuple[str
     meta = _metadata(values, lines_of, shown)
     fields = []
     for key in data:
-        if _meta_name(key) in translate_fields and _meta_name(key) != "title":
+        if _meta_name(key) in {_meta_name(name) for name in translate_fields} and _meta_name(key) != "title":
+            if data[key] is None:  # `description:` left empty
+                continue
             if not isinstance(data[key], str):
                 raise MedlocError(f"front matter `{key}` is listed as translatable but is not text", shown,
                                   key_lines.get(key, 1))
