@@ -23,7 +23,7 @@ from pipeline.config import SOURCE_LANGUAGE
 from pipeline.drafts import draft_catalogs
 from pipeline.glossary import glossary_path
 from pipeline.project import Project, Step
-from pipeline.publish import MANIFEST, publish
+from pipeline.publish import MANIFEST, publish, publisher_templates
 from pipeline.state import fingerprint
 
 Say = Callable[[str], None]
@@ -107,7 +107,7 @@ def _counts_key(locale: str, doc: str) -> str:
 def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
     """Publish the documents any of whose inputs or outputs changed."""
     config = project.config
-    shared = [str(config.pyproject), str(config.reviewed / MANIFEST)]
+    shared = [str(config.pyproject), str(config.reviewed / MANIFEST), *map(str, publisher_templates(project))]
     source = folder_of(config.source_path("x"))
     folders = [(str(config.reviewed / locale), folder_of(config.catalog_path(locale, "x")),
                 folder_of(ledger_path(project, locale, "x")), str(glossary_path(config.locales_dir, locale)))
@@ -116,7 +116,7 @@ def _publish(project: Project, docs: list[str], locales: list[str]) -> Written:
     for doc in docs:
         files = [f"{source}/{doc}.md", *shared]
         for index, (published, catalogs, ledgers, terms) in enumerate(folders):
-            files += [f"{published}/{doc}.html", f"{published}/{doc}.txt"]
+            files += [f"{published}/{doc}.html", f"{published}/{doc}.txt", f"{published}/{doc}.md"]
             if index:
                 files += [f"{catalogs}/{doc}.po", f"{ledgers}/{doc}.jsonl", terms]
         steps.append(Step(f"publish:{doc}", doc, "", tuple(files), ()))

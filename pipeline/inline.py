@@ -398,7 +398,7 @@ def to_html(nodes: tuple) -> str:
 
 def to_text(nodes: tuple) -> str:
     """Nodes -> plain text: markup dropped, absolute link targets shown after their text,
-    line breaks kept, footnote references as [label]."""
+    line breaks kept, footnote references as [N], struck-through text between ~~."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
@@ -412,7 +412,7 @@ def to_text(nodes: tuple) -> str:
                 out.append("\n" if node.kind == "break" else node.text)
         else:
             inner = to_text(node.children)
-            out.append(inner)
+            out.append(f"~~{inner}~~" if node.kind == "strike" else inner)  # struck text must read as struck
             if node.kind == "link" and re.match(r"(?:https?|mailto):", node.target):
                 bare = re.sub(r"^(?:https?://|mailto:)", "", node.target)
                 if inner.strip() not in (node.target, bare):

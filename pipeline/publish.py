@@ -258,15 +258,27 @@ def _pages(segmented, page: Page, translate=None) -> dict[str, bytes]:
     }
 
 
-def _with_templates(project: Project, page: Page) -> Page:
-    """PAGE rendered with the publisher's templates, if `[tool.medloc.publish] templates` names a folder."""
+def _templates_folder(project: Project) -> Path | None:
+    """The folder `[tool.medloc.publish] templates` names, or None for the built-in page."""
     folder = section(project.config, "publish", DEFAULTS)["templates"]
     if not folder:
-        return page
+        return None
     path = project.config.root / folder
     if not path.is_dir():
         raise MedlocError(f"[tool.medloc.publish] templates = {folder!r} is not a folder", project.config.pyproject)
-    return dataclasses.replace(page, templates=str(path))
+    return path
+
+
+def publisher_templates(project: Project) -> list[Path]:
+    """The publisher's template files, which every page depends on (for incremental builds)."""
+    folder = _templates_folder(project)
+    return sorted(folder.glob("*.j2")) if folder else []
+
+
+def _with_templates(project: Project, page: Page) -> Page:
+    """PAGE rendered with the publisher's templates, if any."""
+    folder = _templates_folder(project)
+    return dataclasses.replace(page, templates=str(folder)) if folder else page
 
 
 def preview_html(project: Project, doc: str, locale: str) -> tuple[str, list[tuple[UnitReview, str]]]:

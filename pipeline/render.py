@@ -124,8 +124,8 @@ def localized_tokens(segmented: Segmented, translate: Translate | None = None, s
                      lang: str = "en") -> list[Token]:
     """The document's tokens with each translatable inline token rebuilt from the translations
     of its units (sentences joined by SEPARATOR) and blocks kept in English marked
-    `translate="no"`; on a page in another LANG, HTML blocks whose text stays English are
-    wrapped in `<div lang="en">`. Raises inline.MarkupError when a translation's tags do not fit."""
+    `translate="no"`; on a page in another LANG, those blocks and HTML blocks whose text stays
+    English are marked `lang="en" dir="ltr"`. Raises inline.MarkupError when a translation's tags do not fit."""
     translate = _one_line(translate or _identity)
     document = segmented.document
     tokens = list(document.tokens)
@@ -148,12 +148,15 @@ def localized_tokens(segmented: Segmented, translate: Translate | None = None, s
         if index - 1 not in document.untranslated and tokens[index].nesting >= 0:
             marked = dataclasses.replace(tokens[index], attrs=dict(tokens[index].attrs))
             marked.attrSet("translate", "no")
+            if lang != "en":  # English on a page in another language (and direction)
+                marked.attrSet("lang", "en")
+                marked.attrSet("dir", "ltr")
             tokens[index] = marked
     if lang != "en":
         for index in segmented.english_html:
             if htmlpolicy.balanced(tokens[index].content):
                 tokens[index] = dataclasses.replace(
-                    tokens[index], content=f'<div lang="en">\n{tokens[index].content.rstrip()}\n</div>\n')
+                    tokens[index], content=f'<div lang="en" dir="ltr">\n{tokens[index].content.rstrip()}\n</div>\n')
     return tokens
 
 
@@ -391,7 +394,7 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind == "table":
         return _table_text(node)
     if kind == "footnote_block":
-        out = ["* * *"]
+        out = ["* * *", ""]
         for item in node.children:
             lines = _blocks_text(item.children, width - 6)
             while lines and not lines[-1]:

@@ -116,7 +116,9 @@ def segment(document: Document, split: Callable[[str], tuple[str, ...]] | None =
         if kind:
             units = (Unit(compact.strip(" "), tags, kind, section, line),)
         else:
-            pieces = _with_words(sentence for line_text in _lines(compact, tags) for sentence in split(line_text))
+            pieces = _with_words((sentence, " " if k or not n else "")  # a new line joins without a space
+                                 for n, line_text in enumerate(_lines(compact, tags))
+                                 for k, sentence in enumerate(split(line_text)))
             lines = _lines_of(pieces, token.content, line)
             units = tuple(Unit(*_renumber(piece, tags), "sentence", section, at) for piece, at in zip(pieces, lines))
         parts.append(SegmentedPart(index, units, _titles(nodes, section, line)))
@@ -131,17 +133,18 @@ def has_words(compact: str) -> bool:
 
 
 def _with_words(pieces) -> list[str]:
-    """Sentences, each with a letter: a piece without one ("!!!", an emoji) joins its neighbour."""
+    """Sentences, each with a letter: a piece without one ("!!!", an emoji) joins its neighbour.
+    PIECES are (sentence, what joins it to the one before: a space, or nothing after a break)."""
     out: list[str] = []
     pending = ""
-    for piece in pieces:
+    for piece, joiner in pieces:
         if not has_words(piece):
             if out:
-                out[-1] += " " + piece
+                out[-1] += joiner + piece
             else:
                 pending += piece + " "
             continue
-        out.append(pending + piece)
+        out.append(pending.removesuffix(" ") + joiner + piece if pending else piece)
         pending = ""
     return out
 

@@ -54,7 +54,7 @@ def test_english_html_block_is_marked_on_translated_pages_and_warned_about(capsy
     segmented = article('<div class="note">\n<p>Call 911 now.</p>\n</div>\n\nA sentence.\n')
     assert segmented.english_html == (0,)
     spanish = render_html(segmented, localized_page(segmented, "es", dt.date(2024, 2, 1), ["R"]), lambda u: u.msgid)
-    assert '<div lang="en">\n<div class="note">\n<p>Call 911 now.</p>\n</div>\n</div>' in spanish
+    assert '<div lang="en" dir="ltr">\n<div class="note">\n<p>Call 911 now.</p>\n</div>\n</div>' in spanish
     english = render_html(segmented, english_page(segmented))
     assert 'lang="en">\n<div class="note">' not in english
 
@@ -94,3 +94,17 @@ def test_raw_html_problem_names_the_line_of_the_inline_tag():
     with pytest.raises(MedlocError) as caught:
         article("First line\nsecond <span onclick=\"x()\">y</span>\n")
     assert caught.value.line == 6
+
+
+def test_english_blocks_on_an_arabic_page_read_left_to_right():
+    segmented = article('<div class="note">\n<p>Call 911 now.</p>\n</div>\n\nA sentence.\n\n'
+                        "<!-- medloc: do-not-translate -->\n- Smith J. A reference.\n")
+    html = render_html(segmented, localized_page(segmented, "ar", dt.date(2024, 2, 1), ["R"]), lambda u: u.msgid)
+    assert '<div lang="en" dir="ltr">\n<div class="note">' in html
+    assert '<ul translate="no" lang="en" dir="ltr">' in html
+    assert '<ul translate="no">' in render_html(segmented, english_page(segmented))
+
+
+def test_struck_text_reads_as_struck_in_plain_text():
+    segmented = article("~~Run~~ Walk to the car.\n")
+    assert "~~Run~~ Walk to the car." in render_text(segmented, english_page(segmented))

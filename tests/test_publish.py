@@ -52,10 +52,10 @@ def test_spanish_publication(spanish):
     for msgid, msgstr in written.items():
         if not tag_numbers(msgstr):
             assert html.escape(msgstr, quote=False) in page
-    assert "Fecha de revisión de la versión en inglés: 13 de julio de 2015" in page
-    assert "Versión en inglés revisada por: C. Benjamin Ma, MD" in page
-    assert "Fecha de aprobación de la traducción: 26 de noviembre de 2025" in page
-    assert "Traducción revisada por: A. Ruiz" in page
+    assert "Fecha de revisión de la versión en inglés: <bdi>13 de julio de 2015</bdi>" in page
+    assert "Versión en inglés revisada por: <bdi>C. Benjamin Ma, MD" in page
+    assert "Fecha de aprobación de la traducción: <bdi>26 de noviembre de 2025</bdi>" in page
+    assert "Traducción revisada por: <bdi>A. Ruiz</bdi>" in page
     assert '<link rel="alternate" hreflang="en" href="../en/vertebroplasty.html">' in page
     english = read(root / "reviewed" / "en" / f"{DOC}.html")
     assert '<link rel="alternate" hreflang="es" href="../es/vertebroplasty.html">' in english
@@ -145,8 +145,8 @@ def test_review_date_only_change_restamps_without_reapproval(spanish):
     source.write_text(read(source).replace("Review-Date: 2015-07-13", "Review-Date: 2016-02-01"), encoding="utf-8")
     assert medloc(root, "publish", "-l", "es") == 0
     page = read(root / "reviewed" / "es" / f"{DOC}.html")
-    assert "Fecha de revisión de la versión en inglés: 1 de febrero de 2016" in page
-    assert "Fecha de aprobación de la traducción: 26 de noviembre de 2025" in page
+    assert "Fecha de revisión de la versión en inglés: <bdi>1 de febrero de 2016</bdi>" in page
+    assert "Fecha de aprobación de la traducción: <bdi>26 de noviembre de 2025</bdi>" in page
     entry = manifest(root)["es"]
     assert entry["status"] == "current" and entry["english_review_date"] == "2016-02-01"
     assert ledger.read_bytes() == before
@@ -294,3 +294,27 @@ def test_a_shard_manifest_that_is_not_json_names_its_file(project_copy, tmp_path
     broken.write_text("{not json", encoding="utf-8")
     assert medloc(project_copy, "merge-manifests", str(broken), str(tmp_path / "missing.json")) == 2
     assert "manifest.json: error: manifest is not valid JSON" in capsys.readouterr().err
+
+
+def test_publisher_template_replaces_the_page_and_keeps_autoescaping(project_copy):
+    """`[tool.medloc.publish] templates` names a folder whose article.html.j2 frames every page;
+    a rebuild notices an edit of it; a missing folder is an error naming pyproject.toml."""
+    from pipeline.cli import main
+
+    root = project_copy
+    (root / "theme").mkdir()
+    template = root / "theme" / "article.html.j2"
+    template.write_text('<html lang="{{ page.lang }}"><title>{{ title_text }}</title>'
+                        '<body class="publisher">{{ body }}<p>{{ "<b>x</b>" }}</p></body></html>\n', encoding="utf-8")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + '\n[tool.medloc.publish]\ntemplates = "theme"\n',
+                         encoding="utf-8")
+    assert main(["-C", str(root), "build"]) in (0, 1)
+    page = (root / "reviewed" / "en" / "vertebroplasty.html").read_text(encoding="utf-8")
+    assert page.startswith('<html lang="en"><title>Vertebroplasty</title><body class="publisher">')
+    assert "<p>&lt;b&gt;x&lt;/b&gt;</p>" in page and "<h2>Description</h2>" in page
+    template.write_text(template.read_text(encoding="utf-8").replace("publisher", "edited"), encoding="utf-8")
+    assert main(["-C", str(root), "build"]) in (0, 1)
+    assert 'class="edited"' in (root / "reviewed" / "en" / "vertebroplasty.html").read_text(encoding="utf-8")
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('"theme"', '"nowhere"'), encoding="utf-8")
+    assert main(["-C", str(root), "publish"]) == 2

@@ -102,8 +102,8 @@ def test_english_page_is_complete_html5_with_review_date_and_credits():
     html = render_html(segment(document), english_page(segment(document)))
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">")
     assert "<title>Vertebroplasty</title>" in html and "<h1>Vertebroplasty</h1>" in html
-    assert "<p>Review Date: 7/13/2015</p>" in html
-    assert "Updated by: C. Benjamin Ma, MD" in html and "Also reviewed by: David Zieve, MD, MHA" in html
+    assert "<p>Review Date: <bdi>7/13/2015</bdi></p>" in html
+    assert "Updated by: <bdi>C. Benjamin Ma, MD" in html and "Also reviewed by: <bdi>David Zieve, MD, MHA" in html
     assert '<ul translate="no">' in html  # references stay English
     assert html.count("<html") == 1 and html.rstrip().endswith("</html>")
 

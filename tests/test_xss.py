@@ -72,10 +72,11 @@ EMITTED = {  # every element and attribute medloc's page template and renderer p
     "html": {"lang", "dir"}, "head": set(), "meta": {"charset", "name", "content"}, "title": set(),
     "link": {"rel", "hreflang", "href"}, "body": set(), "main": set(), "article": set(), "footer": set(),
     "nav": {"aria-label"}, "h1": set(), "h2": {"translate"}, "h3": {"translate"}, "h4": {"translate"},
-    "p": {"translate"}, "ul": {"translate"}, "ol": {"translate", "start"}, "li": set(),
+    "p": {"translate", "lang", "dir"}, "ul": {"translate", "lang", "dir"}, "ol": {"translate", "start", "lang", "dir"},
+    "li": set(),
     "table": {"translate"}, "thead": set(), "tbody": set(), "tr": set(), "th": set(), "td": set(),
     "em": set(), "strong": set(), "code": set(), "a": {"href", "title", "hreflang", "lang"},
-    "img": {"src", "alt", "title"}, "style": set(), "br": set(),
+    "img": {"src", "alt", "title"}, "style": set(), "br": set(), "bdi": set(),
 }
 URL_ATTRIBUTES = {"href", "src"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
