@@ -37,6 +37,9 @@ URL = st.sampled_from(["https://medlineplus.gov/ency/", "kyphoplasty.html", "mai
                        "../es/page.html#risks", "http://example.org/a_b?x=1&y=2"])
 
 
+_WRAPPED = {"em": "*{}*", "code": "`{}`", "strike": "~~{}~~", "html": "<b>{}</b>"}
+
+
 @st.composite
 def phrase(draw) -> str:
     """A few words, some of them marked up the way articles do."""
@@ -45,18 +48,12 @@ def phrase(draw) -> str:
     for word in words:
         style = draw(st.sampled_from(["plain"] * 6 + ["em", "strong", "link", "code", "number", "tricky", "strike",
                                                        "html", "image", "entity"]))
-        if style == "em":
-            out.append(f"*{word}*")
+        if style in _WRAPPED:
+            out.append(_WRAPPED[style].format(word))
         elif style == "strong":
             out.append(f"**{word} {draw(WORD)}**")
         elif style == "link":
             out.append(f"[{word}]({draw(URL)})")
-        elif style == "code":
-            out.append(f"`{word}`")
-        elif style == "strike":
-            out.append(f"~~{word}~~")
-        elif style == "html":
-            out.append(f"<b>{word}</b>")
         elif style == "image":
             out.append(f"![{word} {draw(WORD)}]({draw(URL)})")
         elif style == "entity":
