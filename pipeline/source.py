@@ -245,11 +245,17 @@ def _read_metadata(lines: list[str], shown: str) -> tuple[Metadata, int]:
     if unknown:
         known = ", ".join(k.title() for k in REQUIRED_META + OPTIONAL_META)
         raise MedlocError(f"unknown metadata key {unknown[0]!r}; known keys: {known}", shown, key_lines[unknown[0]])
-    md = markdown.Markdown(extensions=["meta"])
-    md.convert("\n".join(lines[:end]) + "\n\n")
+    md = _meta_reader()
+    md.reset().convert("\n".join(lines[:end]) + "\n\n")
     values = {key: " ".join(v.strip() for v in md.Meta.get(spelled[key], [])).strip() for key in key_lines}
     meta = _metadata(values, key_lines, shown)
     return Metadata(**{**meta.__dict__, "header": "meta", "header_lines": tuple(lines[:end])}), end
+
+
+@functools.cache
+def _meta_reader() -> markdown.Markdown:
+    """One Python-Markdown instance for every header (making one costs 1 ms; `reset` clears it)."""
+    return markdown.Markdown(extensions=["meta"])
 
 
 def _read_front_matter(lines: list[str], shown: str, translate_fields: tuple[str, ...]) -> tuple[Metadata, int]:
