@@ -150,3 +150,16 @@ def test_spanish_round_trip_publishes_every_construct(project_copy):
                                "description: ES What to do at home")
     assert "weight: 20\ntags: [ankle, sprain]\nenglish_review_date: 2024-05-06\n---\n" in markdown
     assert "| ES Day | ES What to do" in markdown and "[^1]: ES Ask a nurse to show you. ES It takes a minute." in markdown
+
+
+def test_committed_english_markdown_renders_to_the_source_html():
+    """reviewed/en/vertebroplasty.md (what `medloc publish` wrote) shows the page the source shows."""
+    from commonmark_normalize import normalize_html
+
+    root = DATA.parent.parent
+    source = (root / "source" / "vertebroplasty.md").read_text(encoding="utf-8")
+    published = (root / "reviewed" / "en" / "vertebroplasty.md").read_text(encoding="utf-8")
+    header = source.split("\n\n", 1)[0]
+    assert published.startswith(header + "\n\n")
+    published_body, source_body = published.split("\n\n", 1)[1], source.split("\n\n", 1)[1]
+    assert normalize_html(parser().render(published_body)) == normalize_html(parser().render(source_body))
