@@ -180,3 +180,21 @@ def test_may_match_keeps_every_choice_difflib_would_accept(text, choices, floor)
     needed = [index for index, choice in enumerate(choices)
               if difflib.SequenceMatcher(None, choice, text, autojunk=False).ratio() >= floor]
     assert kept == sorted(kept) and set(needed) <= set(kept)
+
+
+def test_units_that_parse_differently_now_keep_their_translations_as_fuzzy():
+    """Before markdown-it, `Caf&eacute;`, reference links and a setext heading reached catalogs
+    as written; now they are read as CommonMark reads them, and update treats the new text
+    like any English edit: the translation is kept, fuzzy, with the old text as #| msgid."""
+    old = po_with([polib.POEntry(msgid="Caf&eacute; and tea are fine.", msgstr="El café y el té están bien."),
+                   polib.POEntry(msgid="See [MedlinePlus][mp] for more.", msgstr="Vea [MedlinePlus][mp] para más."),
+                   polib.POEntry(msgid="Heading =======", msgstr="Encabezado =======")])
+    template = template_of("Caf&eacute; and tea are fine.\n\nSee [MedlinePlus][mp] for more.\n\n"
+                           "Heading\n=======\n\n[mp]: https://medlineplus.gov/\n")
+    merged = {entry.msgid: entry for entry in update_catalog(template, old, "es")}
+    cafe = merged["Café and tea are fine."]
+    assert cafe.msgstr == "El café y el té están bien." and "fuzzy" in cafe.flags
+    assert cafe.previous_msgid == "Caf&eacute; and tea are fine."
+    link = merged["See <1>MedlinePlus</1> for more."]
+    assert link.msgstr == "Vea [MedlinePlus][mp] para más." and "fuzzy" in link.flags
+    assert merged["Heading"].msgstr == "Encabezado =======" and "fuzzy" in merged["Heading"].flags
