@@ -41,7 +41,7 @@ from pipeline.fsutil import atomic_write_bytes, write_if_changed
 from pipeline.project import Project, Step
 from pipeline.state import LastParsed
 from pipeline.config import section
-from pipeline.render import Page, bcp47, english_page, localized_page, render_html, render_markdown, render_text
+from pipeline.render import Page, bcp47, english_page, localized_page, render_html, render_page
 
 MANIFEST = "manifest.json"
 DEFAULTS = {"templates": ""}  # [tool.medloc.publish]: a folder of Jinja2 templates replacing the built-in page
@@ -251,11 +251,8 @@ def _render_translation(project: Project, doc: str, locale: str, units: list[Uni
 def _pages(segmented, page: Page, translate=None) -> dict[str, bytes]:
     """DOC.html, DOC.txt and DOC.md of one language."""
     doc = segmented.document.name
-    return {
-        f"{doc}.html": render_html(segmented, page, translate).encode("utf-8"),
-        f"{doc}.txt": render_text(segmented, page, translate).encode("utf-8"),
-        f"{doc}.md": render_markdown(segmented, page, translate).encode("utf-8"),
-    }
+    html, text, markdown = render_page(segmented, page, translate)
+    return {f"{doc}.html": html.encode("utf-8"), f"{doc}.txt": text.encode("utf-8"), f"{doc}.md": markdown.encode("utf-8")}
 
 
 def _templates_folder(project: Project) -> Path | None:

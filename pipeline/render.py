@@ -210,16 +210,25 @@ def environment(trim: bool = False, templates: str = "") -> jinja2.Environment:
 
 
 def render_body_html(segmented: Segmented, translate: Translate | None = None, separator: str = " ",
-                     lang: str = "en") -> str:
+                     lang: str = "en", tokens: list[Token] | None = None) -> str:
     """The article body as markdown-it renders the localized tokens, before sanitizing."""
     md = parser()
-    tokens = localized_tokens(segmented, translate, separator, lang)
+    tokens = tokens or localized_tokens(segmented, translate, separator, lang)
     return md.renderer.render(tokens, md.options, segmented.document.env)
 
 
-def render_html(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
-    """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English)."""
-    body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator, page.lang))
+def render_page(segmented: Segmented, page: Page, translate: Translate | None = None) -> tuple[str, str, str]:
+    """The page's HTML, plain text and Markdown, from one localized token stream."""
+    tokens = localized_tokens(segmented, translate, page.sentence_separator, page.lang)
+    return (render_html(segmented, page, translate, tokens), render_text(segmented, page, translate, tokens=tokens),
+            render_markdown(segmented, page, translate, tokens))
+
+
+def render_html(segmented: Segmented, page: Page, translate: Translate | None = None,
+                tokens: list[Token] | None = None) -> str:
+    """A complete HTML5 page. TRANSLATE maps a unit to its compact translation (None: English);
+    TOKENS, the page's localized tokens when the caller has them already."""
+    body = htmlpolicy.sanitize(render_body_html(segmented, translate, page.sentence_separator, page.lang, tokens))
     if page.direction == "rtl":  # a column aligned to the reading start in English is so in Arabic too
         body = _MIRRORED.sub(lambda match: _MIRROR[match.group(0)], body)
     title = _title_nodes(segmented, translate)
@@ -237,14 +246,15 @@ def render_html(segmented: Segmented, page: Page, translate: Translate | None = 
 _MDFORMAT_OPTIONS = {"number": True, "wrap": "keep", "end_of_line": "lf", "validate": False}
 
 
-def render_markdown(segmented: Segmented, page: Page, translate: Translate | None = None) -> str:
+def render_markdown(segmented: Segmented, page: Page, translate: Translate | None = None,
+                    tokens: list[Token] | None = None) -> str:
     """The article as Markdown, header first, for static site generators (Hugo, MkDocs, Jekyll):
     the source's structure with every unit translated, by mdformat's renderer.
 
     The Markdown is parsed again and must give the page's HTML; where mdformat cannot write
     a construct back (a few CommonMark corner cases), this refuses rather than publish a
     different page."""
-    tokens = localized_tokens(segmented, translate, page.sentence_separator)
+    tokens = tokens or localized_tokens(segmented, translate, page.sentence_separator, page.lang)
     body = _markdown(tokens, segmented.document.env)
     md = parser()
     expected = md.renderer.render(tokens, md.options, segmented.document.env)
@@ -290,10 +300,13 @@ def _inline_markdown(nodes: tuple) -> str:
     return _markdown(paragraph, {}).strip("\n")
 
 
+_BLOCK_MARKS = re.compile(r'(<[a-z0-9]+) translate="no"(?: lang="en" dir="ltr")?')
+
+
 def _comparable(html_text: str) -> str:
-    """HTML as compared for sameness: sanitized, white space collapsed, and without the
-    `translate="no"` marks, which Markdown cannot carry (the do-not-translate comment can)."""
-    return " ".join(htmlpolicy.sanitize(html_text).replace(' translate="no"', "").split())
+    """HTML as compared for sameness: sanitized, white space collapsed, and without the marks
+    of blocks kept in English, which Markdown cannot carry (the do-not-translate comment can)."""
+    return " ".join(_BLOCK_MARKS.sub(r"\1", htmlpolicy.sanitize(html_text)).split())
 
 
 def _header(segmented: Segmented, page: Page, translate: Translate | None) -> str:
@@ -349,11 +362,12 @@ def _replace_meta_keys(lines: list[str], values: dict[str, str]) -> list[str]:
 # ---------------------------------------------------------------- plain text
 
 
-def render_text(segmented: Segmented, page: Page, translate: Translate | None = None, width: int = TEXT_WIDTH) -> str:
+def render_text(segmented: Segmented, page: Page, translate: Translate | None = None, width: int = TEXT_WIDTH,
+                tokens: list[Token] | None = None) -> str:
     """Readable plain text wrapped by display width (CJK characters count double): nested
     lists indented, quotes marked with `>`, code kept as written, tables aligned."""
     title = inline.to_text(_title_nodes(segmented, translate))
-    tree = SyntaxTreeNode(localized_tokens(segmented, translate, page.sentence_separator))
+    tree = SyntaxTreeNode(tokens or localized_tokens(segmented, translate, page.sentence_separator, page.lang))
     out = [title, "=" * max(4, display_width(title)), "", *_blocks_text(tree.children, width)]
     for label, value in page.footer:
         out += wrap(f"{label}: {value}", width)
