@@ -9,8 +9,14 @@ from the cell style; `~~` around struck-through text.
 
 from __future__ import annotations
 
-from mdformat.renderer import RenderContext, RenderTreeNode
+import re
+
+from mdformat.renderer import DEFAULT_RENDERERS, RenderContext, RenderTreeNode
 from wcwidth import wcswidth
+
+# Text holding none of these is written as it is by every step of mdformat's text renderer
+# (which costs 90 us a text node, most of a page's Markdown); `tests/test_mdgfm.py` compares.
+_NEEDS_ESCAPING = re.compile(r"[\t\\*_\[\]<`&\n]|  |!$")
 
 
 def update_mdit(mdit) -> None:
@@ -64,6 +70,12 @@ def _table(node: RenderTreeNode, context: RenderContext) -> str:
     return "\n".join(lines)
 
 
+def _text(node: RenderTreeNode, context: RenderContext) -> str:
+    if _NEEDS_ESCAPING.search(node.content):
+        return DEFAULT_RENDERERS["text"](node, context)
+    return node.content
+
+
 def _strikethrough(node: RenderTreeNode, context: RenderContext) -> str:
     return "~~" + "".join(child.render(context) for child in node.children) + "~~"
 
@@ -74,5 +86,5 @@ def _escape_text(text: str, node: RenderTreeNode, context: RenderContext) -> str
     return text.replace("~~", "\\~\\~").replace("[^", "\\[^").replace("|", "\\|")
 
 
-RENDERERS = {"table": _table, "s": _strikethrough}
+RENDERERS = {"table": _table, "s": _strikethrough, "text": _text}
 POSTPROCESSORS = {"text": _escape_text}
