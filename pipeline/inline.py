@@ -221,9 +221,14 @@ _KEPT = re.compile(r"<\d+>|</\d+>|<\d+/>|\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}
                    r"|^\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|^:::[\w-]*|^!!!(?= |$)")
 
 
+def one_line(text: str) -> str:
+    """TEXT as units hold text: runs of spaces and line ends are one space, none at the ends."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def attribute_compact(text: str) -> tuple[str, tuple[Tag, ...]]:
     """A link or image title as a unit holds it: white space collapsed, literals kept."""
-    return to_compact(tuple(_split_literals(_SPACES.sub(" ", text).strip(" "))))
+    return to_compact(tuple(_split_literals(one_line(text))))
 
 
 def _split_literals(text: str) -> list:

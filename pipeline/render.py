@@ -163,10 +163,7 @@ def localized_tokens(segmented: Segmented, translate: Translate | None = None, s
 def _one_line(translate: Translate) -> Translate:
     """Translations as units hold English: runs of spaces and line ends are one space, none at
     the ends (a line end typed into a PO editor must not start a Markdown table or code)."""
-    return lambda unit: _SPACES.sub(" ", translate(unit)).strip(" ")
-
-
-_SPACES = re.compile(r"[ \t\n]+")
+    return lambda unit: inline.one_line(translate(unit))
 
 
 def _retitle(nodes: tuple, titles: dict[str, str]) -> tuple:
@@ -394,10 +391,7 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind in ("bullet_list", "ordered_list"):
         return _list_text(node, width)
     if kind == "blockquote":
-        inner = _blocks_text(node.children, max(20, width - 2))
-        while inner and not inner[-1]:
-            inner.pop()
-        return [f"> {line}".rstrip() for line in inner]
+        return [f"> {line}".rstrip() for line in _trimmed(_blocks_text(node.children, max(20, width - 2)))]
     if kind in ("code_block", "fence"):
         return ["    " + line if line else "" for line in node.content.rstrip("\n").split("\n")]
     if kind == "html_block":
@@ -410,11 +404,8 @@ def _block_text(node: SyntaxTreeNode, width: int) -> list[str]:
     if kind == "footnote_block":
         out = ["* * *", ""]
         for item in node.children:
-            lines = _blocks_text(item.children, width - 6)
-            while lines and not lines[-1]:
-                lines.pop()
-            label = f"[{item.meta['id'] + 1}] "  # numbered as on the page
-            out += [label + lines[0], *(" " * len(label) + line if line else "" for line in lines[1:])] if lines else []
+            lines = _trimmed(_blocks_text(item.children, width - 6))
+            out += _hanging(f"[{item.meta['id'] + 1}] ", lines) if lines else []  # numbered as on the page
         return out
     return _blocks_text(node.children, width)
 
@@ -427,16 +418,22 @@ def _list_text(node: SyntaxTreeNode, width: int) -> list[str]:
     for item in node.children:
         marker = f"{number}. " if ordered else "- "
         number += 1
-        lines = _blocks_text(item.children, max(20, width - len(marker)), tight=tight)
-        while lines and not lines[-1]:
-            lines.pop()
-        lines = lines or [""]
-        out += [(marker + lines[0]).rstrip(), *((" " * len(marker) + line) if line else "" for line in lines[1:])]
+        out += _hanging(marker, _trimmed(_blocks_text(item.children, max(20, width - len(marker)), tight=tight)) or [""])
         if not tight:
             out.append("")
-    while out and not out[-1]:
-        out.pop()
-    return out
+    return _trimmed(out)
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """LINES without the blank lines at their end."""
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _hanging(marker: str, lines: list[str]) -> list[str]:
+    """LINES after MARKER, the lines after the first indented by its width (list items, footnotes)."""
+    return [(marker + lines[0]).rstrip(), *((" " * len(marker) + line) if line else "" for line in lines[1:])]
 
 
 def _table_text(node: SyntaxTreeNode) -> list[str]:
